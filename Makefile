@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make serve   build and serve the site on http://127.0.0.1:8000
+#   make test    run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve site test check lint bench schema lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+serve: $(STAMP)  ## build and serve with live reload on 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+site: $(STAMP)  ## build site/ (atomically: a failed build leaves the old site/)
+	$(BIN)/mkdocs build
+
+test: $(STAMP)  ## lint, then every test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## validate the content only
+	$(BIN)/python -m generator check
+
+schema: $(STAMP)  ## regenerate schema/study.schema.json from the models
+	$(BIN)/python -m generator schema
+
+bench: $(STAMP)  ## benchmarks (not part of make test)
+	$(BIN)/python -m benchmarks
+
+lock: $(STAMP)  ## re-pin every dependency after changing pyproject.toml
+	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions of everything the project and its tests use.\n# Regenerate: make lock' > requirements.lock
+
+clean:
+	rm -rf site .site-* $(VENV)

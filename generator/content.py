@@ -1,0 +1,270 @@
+"""Load and validate everything editors write, as one consistent site.
+
+:func:`load_content` is the single entry point used by the command line and
+the MkDocs plugin: it reads every study, page and vocabulary file, checks each
+against the contract and the files against each other, and either returns a
+:class:`Content` or raises one :class:`ContentError` listing every problem of
+every file, sorted by file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import RootModel
+
+from .errors import ContentError, Problem
+from .loader import Document, load_yaml, parse_yaml, read_text
+from .model import REQUIRED_CONDITIONS, SLUG_PATTERN, Author, Authors, Condition, Conditions, Study
+from .validate import closest, describe, study_problems, validate_model
+
+__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyRecord", "load_content", "parse_study"]
+
+MAX_STUDY_FILES = 200_000
+STUDIES_DIR = Path("content/studies")
+PAGES_DIR = Path("content/pages")
+CONDITIONS_FILE = Path("site_data/conditions.yaml")
+AUTHORS_FILE = Path("site_data/authors.yaml")
+SLUG_RULE = "lowercase letters a-z, digits and single hyphens, at most 80 characters (like `low-dose-il2-sle`)"
+
+
+@dataclass(frozen=True)
+class StudyRecord:
+    """A validated study with its slug and the file it came from."""
+
+    slug: str
+    file: str
+    study: Study
+
+    @property
+    def published(self) -> bool:
+        """Whether readers see this study (drafts are left out of the site)."""
+        return self.study.status == "published"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written Markdown page from ``content/pages``."""
+
+    name: str
+    file: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the site is built from, validated."""
+
+    studies: tuple[StudyRecord, ...]
+    conditions: dict[str, Condition]
+    authors: dict[str, Author]
+    pages: tuple[Page, ...]
+
+    def visible(self, *, drafts: bool = False) -> tuple[StudyRecord, ...]:
+        """Studies readers see, newest first (ties by slug); drafts only if asked."""
+        chosen = [record for record in self.studies if drafts or record.published]
+        return tuple(sorted(chosen, key=lambda r: (-r.study.published.toordinal(), r.slug)))
+
+
+def load_content(root: Path, *, only: Iterable[Path] | None = None) -> Content:
+    """Load and validate the content under ``root`` (the project folder).
+
+    With ``only``, every file is still read (cross-references need them all)
+    but only problems in the given files are reported.
+    """
+    root = root.resolve()
+    problems: list[Problem] = []
+    conditions = _vocabulary(root, CONDITIONS_FILE, Conditions, problems)
+    authors = _vocabulary(root, AUTHORS_FILE, Authors, problems)
+    if conditions:
+        problems += _missing_conditions(conditions)
+    study_files = _listing(root, STUDIES_DIR, ".yaml", problems)
+    studies = []
+    for path in study_files:
+        record = _study(root, path, problems)
+        if record is not None:
+            studies.append(record)
+    studies.sort(key=lambda record: record.slug)
+    slugs = {record.slug: record for record in studies}
+    known_slugs = {path.stem for path in study_files}
+    for record in studies:
+        problems += _references(root, record, conditions, authors, slugs, known_slugs)
+    pages = tuple(_page(root, path, problems) for path in _listing(root, PAGES_DIR, ".md", problems))
+    if only is not None:
+        wanted = {_display(root, Path(path).resolve()) for path in only}
+        problems = [problem for problem in problems if problem.file in wanted]
+    if problems:
+        raise ContentError(problems)
+    return Content(tuple(studies), conditions or {}, authors or {}, tuple(p for p in pages if p))
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
+    """The content files of ``folder``, refusing names that are not slugs and links leaving ``root``."""
+    directory = root / folder
+    if not directory.is_dir():
+        problems.append(Problem(folder.as_posix(), 1, 1, "", "folder is missing"))
+        return []
+    paths = sorted(path for path in directory.iterdir() if not path.name.startswith("."))
+    if len(paths) > MAX_STUDY_FILES:
+        problems.append(Problem(folder.as_posix(), 1, 1, "", f"more than {MAX_STUDY_FILES:,} files"))
+        return []
+    chosen: list[Path] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        display = _display(root, path)
+        stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
+        if path.is_symlink() and not path.resolve().is_relative_to(root / "content"):
+            problems.append(Problem(display, 1, 1, "", "is a link to a file outside content/; copy the file in"))
+        elif not path.is_file():
+            problems.append(
+                Problem(display, 1, 1, "", f"is not a file; {folder.as_posix()} holds only *{suffix} files")
+            )
+        elif stem is None:
+            problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
+        elif not re.match(SLUG_PATTERN, stem) or len(stem) > 80:
+            problems.append(Problem(display, 1, 1, "", f"file name `{stem}` must be a slug: {SLUG_RULE}"))
+        elif stem.casefold() in seen:
+            problems.append(Problem(display, 1, 1, "", f"same name as {seen[stem.casefold()]}, ignoring case"))
+        else:
+            seen[stem.casefold()] = display
+            chosen.append(path)
+    return chosen
+
+
+def _study(root: Path, path: Path, problems: list[Problem]) -> StudyRecord | None:
+    display = _display(root, path)
+    try:
+        return parse_study(read_text(path, display), display, path.stem)
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def parse_study(text: str, display: str, slug: str) -> StudyRecord:
+    """Parse and check one study file's text (rules within the file only).
+
+    Returns the study or raises :class:`ContentError`; nothing else escapes
+    for any text whatsoever.
+    """
+    document = parse_yaml(text, display)
+    if not isinstance(document.data, dict):
+        need = "a study needs at least title, published, condition, summary, study.design and body"
+        raise ContentError([_not_a_mapping(document, need)])
+    study, problems = validate_model(document, Study)
+    if study is not None:
+        problems += study_problems(document, study)
+    if problems:
+        raise ContentError(problems)
+    return StudyRecord(slug, display, study)
+
+
+def _document(path: Path, display: str, problems: list[Problem]) -> Document | None:
+    try:
+        return load_yaml(path, display)
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _not_a_mapping(document: Document, need: str) -> Problem:
+    if document.data is None:
+        return Problem(document.file, 1, 1, "", f"file is empty; {need}")
+    return Problem(document.file, 1, 1, "", f"must be a mapping of `key: value` lines, not {describe(document.data)}")
+
+
+def _vocabulary(root: Path, file: Path, model: type[RootModel], problems: list[Problem]) -> dict | None:
+    """Read a ``site_data`` file: a mapping of key → entry validated by ``model``."""
+    path = root / file
+    if not path.is_file():
+        problems.append(Problem(file.as_posix(), 1, 1, "", "file is missing"))
+        return None
+    document = _document(path, file.as_posix(), problems)
+    if document is None:
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(_not_a_mapping(document, "it maps each key to its entry"))
+        return None
+    entries, found = validate_model(document, model)
+    problems += found
+    return None if entries is None else entries.root
+
+
+def _missing_conditions(conditions: dict[str, Condition]) -> list[Problem]:
+    missing = [key for key in REQUIRED_CONDITIONS if key not in conditions]
+    if not missing:
+        return []
+    return [Problem(CONDITIONS_FILE.as_posix(), 1, 1, "", f"required conditions missing: {', '.join(missing)}")]
+
+
+def _references(
+    root: Path,
+    record: StudyRecord,
+    conditions: dict[str, Condition] | None,
+    authors: dict[str, Author] | None,
+    slugs: dict[str, StudyRecord],
+    known_slugs: set[str],
+) -> list[Problem]:
+    """Problems with what a study names in other files."""
+    study, problems = record.study, []
+    at = _Locator(root, record.file)
+    if conditions is not None:
+        synonyms = {s.casefold(): key for key, c in conditions.items() for s in (c.name, c.short_name, *c.synonyms)}
+        for path, key in [(("condition",), study.condition)] + [
+            (("also_conditions", i), key) for i, key in enumerate(study.also_conditions)
+        ]:
+            if key not in conditions:
+                hint = synonyms.get(key.casefold().replace("-", " ")) or synonyms.get(key.casefold())
+                hint = hint or closest(key, conditions)
+                tail = f"; did you mean `{hint}`?" if hint else "; see site_data/conditions.yaml"
+                problems.append(at(path, f"unknown condition `{key}`{tail}"))
+    if authors is not None:
+        for index, key in enumerate(study.authors):
+            if key not in authors:
+                hint = closest(key, authors)
+                tail = f"; did you mean `{hint}`?" if hint else "; add it to site_data/authors.yaml"
+                problems.append(at(("authors", index), f"unknown author `{key}`{tail}"))
+    for field in ("pin", "exclude"):
+        for index, slug in enumerate(getattr(study.related, field)):
+            path = ("related", field, index)
+            if slug == record.slug:
+                problems.append(at(path, "a study cannot list itself"))
+            elif slug not in known_slugs:
+                hint = closest(slug, known_slugs)
+                tail = f"; did you mean `{hint}`?" if hint else ""
+                problems.append(at(path, f"no study `{slug}` in content/studies{tail}"))
+            elif field == "pin" and slug in slugs and not slugs[slug].published:
+                problems.append(at(path, f"`{slug}` is a draft; a draft cannot be pinned"))
+    return problems
+
+
+class _Locator:
+    """Reopens a study's positions lazily: cross-file problems are rare, positions are cheap to recompute."""
+
+    def __init__(self, root: Path, file: str):
+        self.root = root
+        self.file = file
+        self.document: Document | None = None
+
+    def __call__(self, path: tuple, message: str) -> Problem:
+        if self.document is None:
+            self.document = load_yaml(self.root / self.file, self.file)
+        return self.document.problem(path, message)
+
+
+def _page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
+    display = _display(root, path)
+    try:
+        return Page(path.stem, display, read_text(path, display))
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None

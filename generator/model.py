@@ -1,0 +1,307 @@
+"""Typed models of the study file and of ``site_data/`` (the contract, v1).
+
+These models are the single source of truth for the shape of a study file:
+the validator checks files with them and ``python -m generator schema`` turns
+them into the JSON Schema editors' tools use.  Values arrive from the loader
+as the text the editor wrote; the field types decide what the text means.
+Rules that span several fields or files (arm keys, confidence intervals,
+cross-references) live in :mod:`generator.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
+
+from .designs import DESIGN_KEYS
+from .values import VALUE_FORMS, parse_result_value
+
+__all__ = [
+    "Arm",
+    "AdverseEvent",
+    "Author",
+    "Condition",
+    "Conditions",
+    "Authors",
+    "Effect",
+    "Outcome",
+    "Related",
+    "Source",
+    "Study",
+    "StudyDetails",
+    "EFFECT_MEASURES",
+    "RATIO_MEASURES",
+    "SLUG_PATTERN",
+    "REQUIRED_CONDITIONS",
+]
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KEY_PATTERN = SLUG_PATTERN
+ARM_KEY_PATTERN = r"^[a-z0-9_]+$"
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMID_PATTERN = r"^\d{1,9}$"
+URL_PATTERN = r"^https?://[^\s<>\"]+$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+P_TEXT_PATTERN = r"^[<>≤]=?\s?(0?\.\d+|1(\.0+)?)$"
+REGISTRATION_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._/-]{3,60}$"
+
+EFFECT_MEASURES = (
+    "hazard-ratio",
+    "odds-ratio",
+    "risk-ratio",
+    "rate-ratio",
+    "mean-difference",
+    "risk-difference",
+    "percent-change",
+)
+RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
+
+REQUIRED_CONDITIONS = (
+    "sle", "lupus-nephritis", "ssc", "myositis", "aps", "aav", "ra", "psa", "axspa", "gout",
+    "sjogrens", "gca", "pmr", "oa", "osteoporosis", "fibromyalgia", "still-disease", "behcet",
+    "jia", "other-rheumatic",
+)  # fmt: skip
+
+# Characters that are never legitimate in an editor's plain text: control
+# characters (tab and newline aside) and the bidirectional overrides that can
+# make text display differently from what it is.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain_text(value: str) -> str:
+    if match := _FORBIDDEN.search(value):
+        name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
+        raise ValueError(f"contains the invisible character {name} (U+{ord(match.group()):04X}); remove it")
+    if not value.strip():
+        raise ValueError("is blank; write some text or remove the line")
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must fit on one line")
+    return value
+
+
+def _pattern(pattern: str, rule: str):
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(f"{rule}; got {value!r}")
+        return value
+
+    return check
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.match(DATE_PATTERN, value):
+            raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2019-10-18; got {value!r}")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"is not a real calendar date: {value!r}") from None
+    return value
+
+
+def _result_value(value: str) -> str:
+    parse_result_value(value)
+    return value
+
+
+def _p_value(value: str) -> str:
+    if re.match(P_TEXT_PATTERN, value):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not 0 <= number <= 1:
+        raise ValueError(f'must be a number from 0 to 1 (0.052) or a bound such as "<0.001"; got {value!r}')
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def OneOrMany(item: Any, item_schema: dict[str, Any], max_length: int) -> Any:
+    """A list of ``item`` that an editor may also write as a single value."""
+    schema = {"anyOf": [item_schema, {"type": "array", "items": item_schema, "maxItems": max_length}]}
+    return Annotated[list[item], BeforeValidator(_as_list), Field(max_length=max_length), WithJsonSchema(schema)]
+
+
+def Text(min_length: int = 1, max_length: int = 2000, *, one_line: bool = False) -> Any:
+    """Plain text of bounded length; no markup is ever interpreted in it."""
+    checks = [AfterValidator(_plain_text)] + ([AfterValidator(_one_line)] if one_line else [])
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), *checks]
+
+
+def Pattern(pattern: str, rule: str, max_length: int = 200) -> Any:
+    """Text matching ``pattern``; ``rule`` tells the editor what is expected."""
+    return Annotated[
+        str,
+        Field(max_length=max_length, json_schema_extra={"pattern": pattern}),
+        AfterValidator(_pattern(pattern, rule)),
+    ]
+
+
+Slug = Pattern(SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", 80)
+Key = Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)
+ArmKey = Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+Count = Annotated[int, Field(ge=1, le=100_000_000)]
+ResultText = Annotated[
+    str,
+    Field(max_length=40),
+    AfterValidator(_result_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s?%|\d+\s?/\s?\d+|-?\d+(\.\d+)?)\s*$"},
+            ],
+            "description": f"{VALUE_FORMS}",
+        }
+    ),
+]
+PValue = Annotated[
+    str,
+    Field(max_length=20),
+    AfterValidator(_p_value),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "string", "pattern": P_TEXT_PATTERN}]}
+    ),
+]
+
+
+class _Strict(BaseModel):
+    """Base of every model: unknown keys are errors, nothing is coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Arm(_Strict):
+    """One arm (group) of a study."""
+
+    key: ArmKey
+    label: Text(1, 120, one_line=True)
+    participants: Count | None = None
+    intervention: Text(1, 1000) | None = None
+
+
+class Effect(_Strict):
+    """An effect estimate reported instead of per-arm results."""
+
+    measure: Literal[EFFECT_MEASURES]
+    estimate: float
+    ci: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
+    ci_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+
+
+class Outcome(_Strict):
+    """One outcome: per-arm results, an effect estimate, or both."""
+
+    name: Text(1, 200, one_line=True)
+    primary: bool = False
+    results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
+    p_value: PValue | None = None
+    effect: Effect | None = None
+
+
+class AdverseEvent(_Strict):
+    """One adverse event with per-arm results."""
+
+    name: Text(1, 200, one_line=True)
+    results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
+
+
+class StudyDetails(_Strict):
+    """The ``study:`` block: design, population, arms and results."""
+
+    design: Literal[DESIGN_KEYS]
+    blinding: Literal["open-label", "single-blind", "double-blind"] | None = None
+    comparator: Text(1, 200) | None = None
+    setting: Text(1, 200) | None = None
+    country: OneOrMany(Text(1, 80, one_line=True), {"type": "string", "minLength": 1, "maxLength": 80}, 60) = []
+    participants: Count | None = None
+    population: Text(1, 300) | None = None
+    follow_up: Text(1, 100, one_line=True) | None = None
+    arms: Annotated[list[Arm], Field(max_length=12)] = []
+    outcomes: Annotated[list[Outcome], Field(max_length=60)] = []
+    adverse_events: Annotated[list[AdverseEvent], Field(max_length=60)] = []
+
+
+class Source(_Strict):
+    """The publication the study summary is about."""
+
+    title: Text(1, 400) | None = None
+    journal: Text(1, 200, one_line=True) | None = None
+    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    doi: (
+        Pattern(DOI_PATTERN, "must be a DOI such as 10.1136/annrheumdis-2019-215396 (without https://doi.org/)") | None
+    ) = None
+    pmid: Pattern(PMID_PATTERN, "must be the PubMed ID digits only, such as 31537547", 20) | None = None
+    registration: OneOrMany(
+        Pattern(REGISTRATION_PATTERN, "must be a trial registry number such as NCT02465580", 64),
+        {"type": "string", "pattern": REGISTRATION_PATTERN, "maxLength": 64},
+        10,
+    ) = []
+    url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
+
+
+class Related(_Strict):
+    """Editors' overrides of "More like this"."""
+
+    pin: Annotated[list[Slug], Field(max_length=10)] = []
+    exclude: Annotated[list[Slug], Field(max_length=100)] = []
+
+
+class Study(_Strict):
+    """One study file, ``content/studies/<slug>.yaml``."""
+
+    title: Text(5, 150, one_line=True)
+    published: IsoDate
+    updated: IsoDate | None = None
+    status: Literal["published", "draft"] = "published"
+    authors: Annotated[list[Key], Field(max_length=20)] = []
+    condition: Key
+    also_conditions: Annotated[list[Key], Field(max_length=10)] = []
+    topics: Annotated[list[Text(1, 60, one_line=True)], Field(max_length=12)] = []
+    summary: Text(20, 400)
+    study: StudyDetails
+    key_findings: Annotated[list[Text(1, 300)], Field(max_length=20)] = []
+    body: Annotated[str, Field(min_length=1, max_length=200_000)]
+    source: Source | None = None
+    disclosures: Text(1, 2000) | None = None
+    related: Related = Related()
+
+
+class Condition(_Strict):
+    """One entry of ``site_data/conditions.yaml``."""
+
+    name: Text(2, 120, one_line=True)
+    short_name: Text(1, 40, one_line=True)
+    synonyms: Annotated[list[Text(1, 120, one_line=True)], Field(max_length=40)] = []
+    description: Text(1, 2000)
+
+
+class Author(_Strict):
+    """One entry of ``site_data/authors.yaml``."""
+
+    name: Text(2, 120, one_line=True)
+    affiliation: Text(1, 300) | None = None
+    url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
+
+
+Conditions = RootModel[Annotated[dict[Key, Condition], Field(min_length=1)]]
+Authors = RootModel[Annotated[dict[Key, Author], Field(min_length=1)]]

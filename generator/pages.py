@@ -1,0 +1,331 @@
+"""Turn validated content into the site's pages (pure: no MkDocs, no I/O).
+
+Every page is a :class:`GeneratedPage`: a source path such as
+``studies/low-dose-il2-sle.md`` and its Markdown text.  Structured parts are
+rendered straight to HTML inside the Markdown so that no study text is ever
+interpreted as Markdown, and links are relative so the site works under any
+sub-path.  Listings are paginated so that no page grows with the number of
+studies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Protocol
+
+from .content import Content, StudyRecord
+from .designs import DESIGNS
+from .render import format_date, markdown_to_safe_html, render_page
+from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
+
+__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_pages"]
+
+
+class RelatedLink(Protocol):
+    """What the page needs of one "More like this" item."""
+
+    slug: str
+    reason: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Comments:
+    """Giscus settings from ``extra.comments`` in mkdocs.yml."""
+
+    repo: str
+    repo_id: str
+    category: str
+    category_id: str
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """Choices that shape the generated pages."""
+
+    drafts: bool = False
+    per_page: int = 50
+    home_latest: int = 20
+    comments: Comments | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page for MkDocs: where it goes and its Markdown."""
+
+    src: str
+    text: str
+
+
+@dataclass
+class _Listing:
+    """A paginated list of studies with a heading (condition, topic or year)."""
+
+    first_src: str
+    title: str
+    intro: str
+    records: list[StudyRecord] = field(default_factory=list)
+
+
+def build_pages(
+    content: Content, options: SiteOptions, related: Mapping[str, Sequence[RelatedLink]]
+) -> list[GeneratedPage]:
+    """Every generated page of the site, in a stable order."""
+    records = content.visible(drafts=options.drafts)
+    by_slug = {record.slug: record for record in records}
+    pages = [_home(content, records, options)]
+    pages += [_study(record, content, by_slug, related.get(record.slug, ()), options) for record in records]
+    conditions = _condition_listings(content, records)
+    topics = _topic_listings(records)
+    years = _year_listings(records)
+    pages.append(_index("conditions/index.md", "Conditions", "Studies by condition.", conditions.values()))
+    pages.append(_index("topics/index.md", "Topics", "Every topic, A to Z.", topics.values()))
+    pages.append(_index("archive/index.md", "Archive", "Every study by year of publication.", years.values()))
+    for listing in [*conditions.values(), *topics.values(), *years.values()]:
+        pages += _listing_pages(listing, content, options)
+    return pages
+
+
+def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions) -> GeneratedPage:
+    src = "index.md"
+    counts = _condition_counts(records)
+    conditions = [
+        {"href": relative_href(src, condition_src(key)), "name": condition.name, "count": counts[key]}
+        for key, condition in content.conditions.items()
+        if counts[key]
+    ]
+    latest = [_teaser(record, content, src) for record in records[: options.home_latest]]
+    meta = {"title": "Latest studies", "hide": ["toc"]}
+    return GeneratedPage(
+        src,
+        render_page(
+            "home.md.j2",
+            meta,
+            latest=latest,
+            conditions=conditions,
+            archive_href=relative_href(src, "archive/index.md"),
+            conditions_href=relative_href(src, "conditions/index.md"),
+            total=len(records),
+        ),
+    )
+
+
+def _study(
+    record: StudyRecord,
+    content: Content,
+    by_slug: Mapping[str, StudyRecord],
+    related: Sequence[RelatedLink],
+    options: SiteOptions,
+) -> GeneratedPage:
+    src = study_src(record.slug)
+    study = record.study
+    condition = content.conditions[study.condition]
+    view = {
+        "slug": record.slug,
+        "title": study.title,
+        "summary": study.summary,
+        "published": _date(study.published),
+        "updated": _date(study.updated) if study.updated else None,
+        "draft": not record.published,
+        "condition": {"href": relative_href(src, condition_src(study.condition)), "name": condition.name},
+        "also": [
+            {"href": relative_href(src, condition_src(key)), "name": content.conditions[key].short_name}
+            for key in study.also_conditions
+        ],
+        "topics": [{"href": relative_href(src, topic_src(topic_slug(t))), "label": t} for t in study.topics],
+        "authors": [content.authors[key].name for key in study.authors],
+        "facts": _facts(record),
+        "key_findings": study.key_findings,
+        "body": markdown_to_safe_html(study.body),
+        "outcomes": _outcome_table(record),
+        "adverse_events": _adverse_event_table(record),
+        "source": _source(record),
+        "disclosures": study.disclosures,
+        "related": [
+            {**_teaser(by_slug[item.slug], content, src), "reason": item.reason, "kind": item.kind}
+            for item in related
+            if item.slug in by_slug
+        ],
+        "comments": options.comments,
+    }
+    meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}
+    return GeneratedPage(src, render_page("study.md.j2", meta, study=view))
+
+
+def _date(day: Any) -> dict[str, str]:
+    return {"iso": day.isoformat(), "text": format_date(day)}
+
+
+def _teaser(record: StudyRecord, content: Content, from_src: str) -> dict[str, Any]:
+    study = record.study
+    return {
+        "href": relative_href(from_src, study_src(record.slug)),
+        "title": study.title,
+        "date": _date(study.published),
+        "condition": content.conditions[study.condition].short_name,
+        "design": DESIGNS[study.study.design].name,
+        "summary": study.summary,
+        "draft": not record.published,
+        "reason": None,
+        "kind": None,
+    }
+
+
+def _facts(record: StudyRecord) -> list[tuple[str, str]]:
+    details = record.study.study
+    facts = [
+        ("Design", DESIGNS[details.design].name),
+        ("Blinding", details.blinding.replace("-", " ").capitalize() if details.blinding else None),
+        ("Comparator", details.comparator),
+        ("Participants", f"{details.participants:,}" if details.participants else None),
+        ("Population", details.population),
+        ("Setting", details.setting),
+        ("Country", ", ".join(details.country) or None),
+        ("Follow-up", details.follow_up),
+    ]
+    return [(label, value) for label, value in facts if value]
+
+
+def _arm_headers(record: StudyRecord) -> list[str]:
+    arms = record.study.study.arms
+    return [f"{arm.label} (n={arm.participants:,})" if arm.participants else arm.label for arm in arms]
+
+
+def _outcome_table(record: StudyRecord) -> dict[str, Any] | None:
+    details = record.study.study
+    if not details.outcomes:
+        return None
+    ordered = sorted(details.outcomes, key=lambda outcome: not outcome.primary)  # stable: primary first
+    with_results = any(outcome.results for outcome in ordered)
+    arms = [arm.key for arm in details.arms] if with_results else []
+    rows = [
+        {
+            "name": outcome.name,
+            "primary": outcome.primary,
+            "values": [(outcome.results or {}).get(key, "") for key in arms],
+            "p_value": outcome.p_value or "",
+            "effect_text": None,
+        }
+        for outcome in ordered
+    ]
+    return {
+        "arms": _arm_headers(record) if with_results else [],
+        "rows": rows,
+        "has_p": any(row["p_value"] for row in rows),
+        "has_effect": any(outcome.effect for outcome in ordered),
+    }
+
+
+def _adverse_event_table(record: StudyRecord) -> dict[str, Any] | None:
+    details = record.study.study
+    if not details.adverse_events:
+        return None
+    keys = [arm.key for arm in details.arms]
+    rows = [{"name": event.name, "values": [(event.results or {}).get(key, "") for key in keys]}
+            for event in details.adverse_events]  # fmt: skip
+    return {"arms": _arm_headers(record), "rows": rows}
+
+
+def _source(record: StudyRecord) -> dict[str, Any] | None:
+    source = record.study.source
+    if source is None:
+        return None
+    links = []
+    if source.doi:
+        links.append(("DOI", f"https://doi.org/{source.doi}", source.doi))
+    if source.pmid:
+        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/", source.pmid))
+    if source.url:
+        links.append(("Article", source.url, source.url))
+    return {
+        "title": source.title,
+        "journal": source.journal,
+        "year": source.year,
+        "links": links,
+        "registrations": source.registration,
+    }
+
+
+def _condition_counts(records: Sequence[StudyRecord]) -> Counter:
+    counts: Counter = Counter()
+    for record in records:
+        counts.update({record.study.condition, *record.study.also_conditions})
+    return counts
+
+
+def _condition_listings(content: Content, records: Sequence[StudyRecord]) -> dict[str, _Listing]:
+    listings = {
+        key: _Listing(condition_src(key), condition.name, condition.description)
+        for key, condition in content.conditions.items()
+    }
+    for record in records:
+        for key in (record.study.condition, *record.study.also_conditions):
+            listings[key].records.append(record)
+    return listings
+
+
+def _topic_listings(records: Sequence[StudyRecord]) -> dict[str, _Listing]:
+    labels: dict[str, Counter] = defaultdict(Counter)
+    members: dict[str, list[StudyRecord]] = defaultdict(list)
+    for record in records:
+        for slug in dict.fromkeys(topic_slug(label) for label in record.study.topics):
+            members[slug].append(record)
+        for label in record.study.topics:
+            labels[topic_slug(label)][label] += 1
+    listings = {}
+    for slug in sorted(members, key=lambda s: (_label(labels[s]).casefold(), s)):
+        label = _label(labels[slug])
+        listings[slug] = _Listing(topic_src(slug), label, f"Studies tagged “{label}”.", members[slug])
+    return listings
+
+
+def _label(variants: Counter) -> str:
+    """The spelling of a topic most studies use (alphabetical on ties)."""
+    return min(variants, key=lambda label: (-variants[label], label))
+
+
+def _year_listings(records: Sequence[StudyRecord]) -> dict[int, _Listing]:
+    listings: dict[int, _Listing] = {}
+    for record in records:  # newest first, so years come out in descending order
+        year = record.study.published.year
+        if year not in listings:
+            listings[year] = _Listing(year_src(year), str(year), f"Studies published on this site in {year}.")
+        listings[year].records.append(record)
+    return listings
+
+
+def _index(src: str, title: str, intro: str, listings: Any) -> GeneratedPage:
+    entries = [
+        {"href": relative_href(src, listing.first_src), "name": listing.title, "count": len(listing.records)}
+        for listing in listings
+    ]
+    meta = {"title": title, "hide": ["toc"]}
+    return GeneratedPage(src, render_page("index-list.md.j2", meta, title=title, intro=intro, entries=entries))
+
+
+def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
+    count = max(1, math.ceil(len(listing.records) / options.per_page))
+    source = partial(paged_src, listing.first_src)
+    pages = []
+    for number in range(1, count + 1):
+        src = source(number)
+        chunk = listing.records[(number - 1) * options.per_page : number * options.per_page]
+        pager = {
+            "number": number,
+            "count": count,
+            "previous": relative_href(src, source(number - 1)) if number > 1 else None,
+            "next": relative_href(src, source(number + 1)) if number < count else None,
+        }
+        title = listing.title if number == 1 else f"{listing.title} (page {number})"
+        meta = {"title": title, "hide": ["toc"], "search": {"exclude": True}}
+        teasers = [_teaser(record, content, src) for record in chunk]
+        text = render_page(
+            "listing.md.j2", meta, title=title, intro=listing.intro, teasers=teasers, paging=pager,
+            total=len(listing.records),
+        )  # fmt: skip
+        pages.append(GeneratedPage(src, text))
+    return pages

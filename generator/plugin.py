@@ -1,0 +1,120 @@
+"""The MkDocs plugin: wires the pipeline into ``mkdocs build`` and ``mkdocs serve``.
+
+Event order matters (see MkDocs' build): everything that can fail because of
+content or templates runs in ``on_config``, before MkDocs cleans the site
+folder, so a bad file never costs readers the last good site.  Pages are
+handed to MkDocs in memory in ``on_files``; nothing generated is written
+into the source tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .content import load_content
+from .errors import ContentError
+from .pages import Comments, GeneratedPage, SiteOptions, build_pages
+from .publish import AtomicSiteDir
+
+__all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
+
+log = get_plugin_logger(__name__)
+
+WATCHED = ("content", "site_data", "templates")
+COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
+
+
+class RheumEvidenceConfig(base.Config):
+    """Options of the ``rheum-evidence`` plugin in mkdocs.yml."""
+
+    drafts = c.Type(bool, default=False)
+    """Build draft studies too (for previews); never on the public site."""
+    per_page = c.Type(int, default=50)
+    """Studies per page of a condition, topic or archive listing."""
+    home_latest = c.Type(int, default=20)
+    """Studies on the home page."""
+
+
+class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
+    """Generate the study pages, listings and data files of Rheum Evidence."""
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.pages: list[GeneratedPage] = []
+        self.publisher: AtomicSiteDir | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load, validate and render everything before MkDocs touches the site folder."""
+        self.pages, self.publisher = [], None
+        if not config.use_directory_urls:
+            raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            content = load_content(root)
+        except ContentError as error:
+            count = len(error.problems)
+            raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
+        options = SiteOptions(
+            drafts=self.config.drafts,
+            per_page=self.config.per_page,
+            home_latest=self.config.home_latest,
+            comments=_comments(config.extra.get("comments")),
+        )
+        self.pages = build_pages(content, options, related={})
+        log.info("%d studies, %d generated pages", len(content.visible(drafts=options.drafts)), len(self.pages))
+        if not self.serving:
+            self.publisher = AtomicSiteDir(Path(config.site_dir))
+            config.site_dir = str(self.publisher.start())
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages; a hand-written page may not take a generated page's place."""
+        for page in self.pages:
+            if files.get_file_from_path(page.src) is not None:
+                raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
+            files.append(File.generated(config, page.src, content=page.text))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when study files, vocabularies or templates change."""
+        root = Path(config.config_file_path).resolve().parent
+        for folder in WATCHED:
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish the finished build in one step."""
+        if self.publisher is not None:
+            self.publisher.commit()
+            self.publisher = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Discard a failed build; the previous site stays as it was."""
+        if self.publisher is not None:
+            self.publisher.abort()
+            self.publisher = None
+
+
+def _comments(settings: Any) -> Comments | None:
+    """Giscus settings from ``extra.comments``, or None when comments are off."""
+    if not settings:
+        return None
+    if not isinstance(settings, dict):
+        raise PluginError("extra.comments must be a mapping with " + ", ".join(COMMENT_KEYS))
+    missing = [key for key in COMMENT_KEYS if not str(settings.get(key) or "").strip()]
+    if missing:
+        raise PluginError(f"extra.comments is missing: {', '.join(missing)}")
+    return Comments(*(str(settings[key]) for key in COMMENT_KEYS))

@@ -1,0 +1,83 @@
+"""Render pages through the Jinja2 templates in ``templates/``.
+
+Text from study files is untrusted: the environment autoescapes everything,
+templates are compiled only from ``templates/`` (content is passed as data,
+so ``{{ 7*7 }}`` in a study stays literal), and the Markdown body is turned
+into HTML here and cleaned with an allow-list before it reaches a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+__all__ = ["TEMPLATES_DIR", "environment", "render_page", "markdown_to_safe_html", "format_date", "front_matter"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+# What the article body may contain once converted from Markdown: ordinary
+# formatting, lists, tables, quotes, code and links; never scripts, styles,
+# event handlers, frames or forms.
+_BODY_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
+    "small", "mark", "abbr", "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "a",
+}  # fmt: skip
+_BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"},
+                    "td": {"colspan", "rowspan"}, "ol": {"start"}}  # fmt: skip
+
+
+@cache
+def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    """The Jinja2 environment for page templates (autoescaping, strict undefined)."""
+    return Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(template: str, meta: dict[str, Any], templates_dir: Path = TEMPLATES_DIR, **context: Any) -> str:
+    """Render ``template`` with ``context`` and prefix the page's front matter ``meta``."""
+    body = environment(templates_dir).get_template(template).render(**context)
+    return front_matter(meta) + body
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter for MkDocs; the title is HTML-escaped because themes print it as HTML."""
+    safe = {key: str(escape(value)) if key in {"title", "description"} else value for key, value in meta.items()}
+    return "---\n" + yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+
+
+def markdown_to_safe_html(text: str) -> Markup:
+    """Convert the Markdown body of a study to HTML and keep only allow-listed markup.
+
+    Level-one headings become level two.  External links get ``rel="noopener noreferrer"``; only http, https and
+    mailto links survive.
+    """
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
+    cleaned = nh3.clean(
+        html,
+        tags=_BODY_TAGS,
+        attributes=_BODY_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(cleaned)
+
+
+def format_date(day: dt.date) -> str:
+    """A date as readers expect it: ``18 Oct 2019``."""
+    return f"{day.day} {day:%b %Y}"

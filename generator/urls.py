@@ -1,0 +1,86 @@
+"""Where each generated page lives, and links between pages.
+
+Pages are addressed by their source path (``studies/x.md``); with MkDocs'
+directory URLs that page is served at ``studies/x/``.  Links are written
+relative to the linking page so the site works under any sub-path (a GitHub
+Pages project site lives at ``/<repository>/``) and from a local folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+__all__ = [
+    "condition_src",
+    "page_url",
+    "paged_src",
+    "relative_href",
+    "study_src",
+    "topic_slug",
+    "topic_src",
+    "year_src",
+]
+
+
+def page_url(src: str) -> str:
+    """The directory URL of a source path: ``a/b.md`` → ``a/b/``, ``a/index.md`` → ``a/``."""
+    stem = src[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        stem = stem[: -len("/index")]
+    return stem + "/"
+
+
+def relative_href(from_src: str, to_src: str, fragment: str = "") -> str:
+    """A relative link from the page ``from_src`` to the page ``to_src``."""
+    here = page_url(from_src).rstrip("/") or "."
+    there = page_url(to_src).rstrip("/") or "."
+    path = posixpath.relpath(there, here)
+    href = "./" if path == "." else path + "/"
+    return href + (f"#{fragment}" if fragment else "")
+
+
+def study_src(slug: str) -> str:
+    """Source path of a study page."""
+    return f"studies/{slug}.md"
+
+
+def condition_src(key: str) -> str:
+    """Source path of a condition hub."""
+    return f"conditions/{key}.md"
+
+
+def topic_src(slug: str) -> str:
+    """Source path of a topic page."""
+    return f"topics/{slug}.md"
+
+
+def year_src(year: int) -> str:
+    """Source path of an archive year."""
+    return f"archive/{year}.md"
+
+
+def paged_src(first_src: str, number: int) -> str:
+    """Source path of page ``number`` (1-based) of a listing whose first page is ``first_src``."""
+    if number == 1:
+        return first_src
+    base = first_src[: -len(".md")]
+    if base.endswith("/index"):
+        base = base[: -len("/index")]
+    return f"{base}/page/{number}.md"
+
+
+def topic_slug(label: str) -> str:
+    """A URL slug for a free topic label: ``IL-2`` → ``il-2``, ``Sjögren's`` → ``sjogren-s``.
+
+    Labels that differ only in case, accents or punctuation share one slug
+    and therefore one topic page.
+    """
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:  # a label with no Latin letters or digits at all: keep it addressable
+        slug = "t-" + "-".join(f"{ord(char):x}" for char in label.strip()[:20])
+    return slug[:80].strip("-")

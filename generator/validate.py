@@ -1,0 +1,196 @@
+"""Check parsed documents against the contract and turn every failure into
+a :class:`~generator.errors.Problem` an editor can act on.
+
+Shape and types are checked by the models in :mod:`generator.model`; the
+rules that span fields or files (arm keys, confidence intervals, dates,
+cross-references) are checked here, each problem pointing at its place.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .loader import Document
+from .model import RATIO_MEASURES, Study
+
+__all__ = ["validate_model", "study_problems", "closest", "describe"]
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word``, if any is reasonably close."""
+    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def describe(value: Any) -> str:
+    """Name what the editor wrote, for messages: 'a list', 'nothing', 'text'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys and values"
+    return repr(value)
+
+
+def validate_model(document: Document, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    """Validate ``document.data`` with ``model``; return the instance or the problems."""
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        schema = _schema(model)
+        return None, [_problem(document, schema, detail) for detail in error.errors(include_url=False)]
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def _problem(document: Document, schema: dict[str, Any], detail: Mapping[str, Any]) -> Problem:
+    loc = tuple(detail["loc"])
+    kind, value, ctx = detail["type"], detail.get("input"), detail.get("ctx") or {}
+    if loc and loc[-1] == "[key]":
+        return document.problem(loc[:-1], str(ctx.get("error", detail["msg"])), key=True)
+    if kind == "extra_forbidden":
+        allowed = _node_at(schema, loc[:-1]).get("properties", {})
+        return document.problem(loc, _unknown(str(loc[-1]), allowed, "key"), key=True)
+    if kind == "missing":
+        return document.problem(loc, "is required but missing")
+    if kind == "literal_error":
+        choices = _node_at(schema, loc).get("enum", [])
+        return document.problem(loc, _unknown(str(value), choices, "value"))
+    return document.problem(loc, _message(kind, value, ctx, detail["msg"]))
+
+
+def _unknown(word: str, choices: Iterable[str], what: str) -> str:
+    choices = list(choices)
+    if suggestion := closest(word, choices):
+        return f"unknown {what} `{word}`; did you mean `{suggestion}`?"
+    return f"unknown {what} `{word}`; expected one of: {', '.join(choices)}"
+
+
+def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> str:
+    empty = "is empty; write a value or remove the line"
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind in {"string_type", "list_type", "dict_type", "model_type", "model_attributes_type"} and value is None:
+        return empty
+    size = len(value) if isinstance(value, (str, list, dict)) else 0
+    messages = {
+        "string_type": f"expected text, got {describe(value)}",
+        "list_type": f"expected a list (`[a, b]` or one `- item` per line), got {describe(value)}",
+        "dict_type": f"expected a mapping of keys and values, got {describe(value)}",
+        "model_type": f"expected a mapping of fields, got {describe(value)}",
+        "model_attributes_type": f"expected a mapping of fields, got {describe(value)}",
+        "string_too_short": f"must be at least {ctx.get('min_length')} characters long (has {size})",
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters long (has {size})",
+        "too_short": f"must have at least {ctx.get('min_length')} items (has {ctx.get('actual_length')})",
+        "too_long": f"must have at most {ctx.get('max_length')} items (has {ctx.get('actual_length')})",
+        "int_parsing": f"expected a whole number, got {describe(value)}",
+        "int_type": f"expected a whole number, got {describe(value)}",
+        "int_from_float": f"expected a whole number, got {describe(value)}",
+        "float_parsing": f"expected a number, got {describe(value)}",
+        "float_type": f"expected a number, got {describe(value)}",
+        "finite_number": f"expected a finite number, got {describe(value)}",
+        "bool_parsing": f"expected true or false, got {describe(value)}",
+        "bool_type": f"expected true or false, got {describe(value)}",
+        "date_type": f"expected a date written YYYY-MM-DD, got {describe(value)}",
+        "greater_than": f"must be greater than {ctx.get('gt')}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "less_than": f"must be less than {ctx.get('lt')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+    }
+    return messages.get(kind, fallback)
+
+
+def _node_at(schema: dict[str, Any], loc: tuple[Any, ...]) -> dict[str, Any]:
+    """The JSON-schema node describing the value at ``loc``."""
+    node = _resolve(schema, schema)
+    for part in loc:
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            patterns = list(node.get("patternProperties", {}).values())
+            node = node.get("properties", {}).get(part) or node.get("additionalProperties") or next(iter(patterns), {})
+        node = _resolve(schema, node)
+    return node
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        return _resolve(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[-1]])
+    for option in node.get("anyOf", []):
+        if option.get("type") != "null":
+            return _resolve(schema, option)
+    return node
+
+
+def study_problems(document: Document, study: Study) -> list[Problem]:
+    """Rules within one study file that span several fields."""
+    problems: list[Problem] = []
+    if study.updated is not None and study.updated < study.published:
+        problems.append(document.problem(("updated",), f"must be on or after `published` ({study.published})"))
+    if study.condition in study.also_conditions:
+        index = study.also_conditions.index(study.condition)
+        problems.append(document.problem(("also_conditions", index), "repeats the main `condition`; remove it"))
+    problems += _duplicates(document, ("also_conditions",), study.also_conditions)
+    problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
+    problems += _duplicates(document, ("authors",), study.authors)
+    problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")
+    arm_keys = [arm.key for arm in study.study.arms]
+    for group in ("outcomes", "adverse_events"):
+        for index, item in enumerate(getattr(study.study, group)):
+            for key in item.results or {}:
+                if key not in arm_keys:
+                    problems.append(_unknown_arm(document, ("study", group, index, "results", key), key, arm_keys))
+    for index, outcome in enumerate(study.study.outcomes):
+        if outcome.effect is not None:
+            problems += _effect_problems(document, ("study", "outcomes", index, "effect"), outcome.effect)
+    for field in ("pin", "exclude"):
+        slugs = getattr(study.related, field)
+        problems += _duplicates(document, ("related", field), slugs)
+    for index, slug in enumerate(study.related.pin):
+        if slug in study.related.exclude:
+            problems.append(document.problem(("related", "pin", index), f"`{slug}` is also in related.exclude"))
+    return problems
+
+
+def _duplicates(document: Document, path: tuple, values: list[str], what: str = "entry") -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, value in enumerate(values):
+        if value in seen:
+            problems.append(document.problem((*path, index), f"duplicate {what} `{value}`; list it once"))
+        seen.add(value)
+    return problems
+
+
+def _unknown_arm(document: Document, path: tuple, key: str, arm_keys: list[str]) -> Problem:
+    if not arm_keys:
+        return document.problem(path, f"names the arm `{key}`, but the study has no `study.arms`", key=True)
+    return document.problem(path, _unknown(key, arm_keys, "arm"), key=True)
+
+
+def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Problem]:
+    problems = []
+    if effect.measure in RATIO_MEASURES:
+        for name, value in [("estimate", effect.estimate)] + [("ci", bound) for bound in effect.ci or []]:
+            if value <= 0:
+                message = f"a {effect.measure.replace('-', ' ')} must be greater than 0 (got {value:g})"
+                problems.append(document.problem((*path, name), message))
+                break
+    if effect.ci is not None:
+        low, high = effect.ci
+        if low > high:
+            problems.append(document.problem((*path, "ci"), f"must be [low, high]; {low:g} is above {high:g}"))
+        elif not low <= effect.estimate <= high:
+            message = f"must contain the estimate {effect.estimate:g}; got [{low:g}, {high:g}]"
+            problems.append(document.problem((*path, "ci"), message))
+    return problems

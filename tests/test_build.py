@@ -1,0 +1,200 @@
+"""Building the site through MkDocs: pages, links, comments, drafts and atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from mkdocs.exceptions import Abort
+
+from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
+
+SEED = [
+    "aav-mortality-usa",
+    "aspirin-vasodilators-ssc",
+    "low-dose-il2-sle",
+    "opportunistic-infections-myositis",
+    "rivaroxaban-vs-warfarin-aps",
+    "serum-interferon-predicts-lupus-flares",
+]
+
+
+def page(site: Path, url: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / url / "index.html").read_bytes())
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory) -> Path:
+    project = Project(tmp_path_factory.mktemp("seed"))
+    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", project.root / "templates")
+    project.copy_seed()
+    return build_site(project.root)
+
+
+def test_every_seed_study_has_a_page_with_its_sections(seed_site: Path) -> None:
+    for slug in SEED:
+        html = page(seed_site, f"studies/{slug}")
+        assert len(html.xpath("//h1")) == 1
+        assert html.xpath("//section[@id='more-like-this']"), slug
+        comments = html.xpath("//section[@id='comments']")
+        assert comments and comments[0].get("data-thread") == slug
+
+
+def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
+    html = page(seed_site, "studies/low-dose-il2-sle")
+    assert html.xpath("string(//h1)") == "Low-Dose IL-2 Effective in Lupus"
+    assert html.xpath("//time/@datetime")[0] == "2019-10-18"
+    facts = dict(zip(html.xpath("//dl/div/dt/text()"), html.xpath("//dl/div/dd/text()"), strict=True))
+    assert facts["Design"] == "Randomized controlled trial"
+    assert facts["Participants"] == "60"
+    assert facts["Registration"] == "NCT02465580, NCT02932137"
+    hrefs = html.xpath("//a/@href")
+    assert "https://doi.org/10.1136/annrheumdis-2019-215396" in hrefs
+    assert "https://pubmed.ncbi.nlm.nih.gov/31537547/" in hrefs
+    topics = html.xpath("//ul[@class='re-topics']//a/@href")
+    assert topics[0] == "../../topics/il-2/"
+    cells = [c.text_content() for c in html.xpath("//table[1]//tbody/tr[1]/*")]
+    assert cells[:4] == ["SRI-4 response at week 12 Primary", "16/29", "9/30", "0.052"]
+    assert "Disclosures" in html.xpath("//h2/text()")
+
+
+def test_every_relative_link_resolves_to_a_built_file(seed_site: Path) -> None:
+    broken = []
+    for html_file in seed_site.rglob("*.html"):
+        if html_file.name == "404.html":
+            continue
+        for href in lxml.html.fromstring(html_file.read_bytes()).xpath("//a/@href | //link/@href"):
+            if re.match(r"^[a-z]+:|^#|^//", href):
+                continue
+            target = (html_file.parent / href.split("#")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{html_file.relative_to(seed_site)} -> {href}")
+    assert broken == []
+
+
+def test_fixed_size_nav_lists_sections_never_studies(seed_site: Path) -> None:
+    nav = page(seed_site, "studies/low-dose-il2-sle").xpath("//nav[contains(@class,'md-nav--primary')]//li/a")
+    assert [link.text_content().strip() for link in nav] == [
+        "Home", "Conditions", "Topics", "Archive", "About", "Editorial policy", "Disclaimer",
+    ]  # fmt: skip
+
+
+def test_listing_pages(seed_site: Path) -> None:
+    home = page(seed_site, "")
+    titles = home.xpath("//article[@class='re-teaser']//h3/a/text()")
+    assert titles[0] == "Low-Dose IL-2 Effective in Lupus"  # newest first
+    assert len(titles) == 6
+    sle = page(seed_site, "conditions/sle")
+    assert sle.xpath("//article[@class='re-teaser']//a/text()") == [
+        "Low-Dose IL-2 Effective in Lupus",
+        "Serum Interferon-Alpha Predicts Lupus Flares",
+        "Myositis Patients at High Risk of Opportunistic Infections",  # lists SLE among its conditions
+    ]
+    assert page(seed_site, "topics/il-2").xpath("//article[@class='re-teaser']//a/text()") == [
+        "Low-Dose IL-2 Effective in Lupus"
+    ]
+    assert "2019" in page(seed_site, "archive").xpath("//ul[@class='re-count-list']//a/text()")
+    assert len(page(seed_site, "archive/2019").xpath("//article[@class='re-teaser']")) == 6
+    for name in ("about", "editorial-policy", "disclaimer"):
+        assert (seed_site / name / "index.html").exists()
+    assert "Page not found" in (seed_site / "404.html").read_text()
+
+
+def test_comments_placeholder_loads_nothing_from_elsewhere(seed_site: Path) -> None:
+    html = page(seed_site, "studies/low-dose-il2-sle")
+    section = html.xpath("//section[@id='comments']")[0]
+    assert "Comments are not enabled" in section.text_content()
+    external = [src for src in html.xpath("//script/@src | //link/@href | //img/@src") if "://" in src]
+    assert [src for src in external if not src.startswith("https://rheum-evidence.github.io/")] == []
+
+
+def test_giscus_settings_produce_the_comment_container(site_project) -> None:
+    config = site_project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  # comments:\n",
+            "  comments:\n    repo: octo/rheum\n    repo_id: R_1\n    category: Comments\n    category_id: DIC_2\n",
+        )
+    )
+    site = build_site(site_project.root)
+    section = page(site, "studies/aav-mortality-usa").xpath("//section[@id='comments']")[0]
+    giscus = section.xpath(".//div[@class='re-giscus']")[0]
+    assert (giscus.get("data-repo"), giscus.get("data-repo-id")) == ("octo/rheum", "R_1")
+    assert (giscus.get("data-category"), giscus.get("data-category-id")) == ("Comments", "DIC_2")
+
+
+def test_incomplete_giscus_settings_stop_the_build(site_project, caplog) -> None:
+    config = site_project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  # comments:\n", "  comments:\n    repo: octo/rheum\n"))
+    with pytest.raises(Abort):
+        build_site(site_project.root)
+    assert "extra.comments is missing: repo_id, category, category_id" in caplog.text
+
+
+def test_drafts_are_left_out_of_every_page(site_project) -> None:
+    site_project.study("secret-draft", MINIMAL_STUDY + "status: draft\n")
+    site = build_site(site_project.root)
+    assert not (site / "studies" / "secret-draft").exists()
+    for html_file in site.rglob("*.html"):
+        assert "secret-draft" not in html_file.read_text(encoding="utf-8"), html_file
+
+
+def test_content_error_stops_the_build_and_keeps_the_last_good_site(site_project, caplog) -> None:
+    site = build_site(site_project.root)
+    before = tree_digest(site)
+    site_project.study("broken", MINIMAL_STUDY + "summery: x\n")
+    with pytest.raises(Abort):
+        build_site(site_project.root)
+    assert tree_digest(site) == before
+    assert "content/studies/broken.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?" in caplog.text
+    assert not list(site_project.root.glob(".site-*"))
+
+
+def test_failure_after_cleaning_keeps_the_last_good_site(site_project, monkeypatch) -> None:
+    site = build_site(site_project.root)
+    before = tree_digest(site)
+    from mkdocs.commands import build as mkdocs_build
+
+    original = mkdocs_build._build_page
+    calls = []
+
+    def fail_halfway(page, *args, **kwargs):
+        calls.append(page)
+        if len(calls) == 10:
+            raise RuntimeError("simulated crash in the middle of writing pages")
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", fail_halfway)
+    with pytest.raises(RuntimeError):
+        build_site(site_project.root)
+    assert tree_digest(site) == before
+    assert not list(site_project.root.glob(".site-*"))
+
+
+def test_study_page_nav_does_not_grow_with_the_number_of_studies(site_project) -> None:
+    def nav_and_size(site: Path) -> tuple[int, int]:
+        html = page(site, "studies/low-dose-il2-sle")
+        nav = lxml.html.tostring(html.xpath("//nav[contains(@class,'md-nav--primary')]")[0])
+        return len(nav), len(lxml.html.tostring(html.xpath("//article")[0]))
+
+    small = nav_and_size(build_site(site_project.root))
+    for index in range(494):
+        site_project.study(f"extra-{index:03d}", MINIMAL_STUDY.replace("A minimal valid study", f"Extra study {index}"))
+    large = nav_and_size(build_site(site_project.root))
+    assert large == small

@@ -1,0 +1,89 @@
+"""The command line: check, new and schema, with their exit codes and output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from generator.cli import SCHEMA_FILE, main, study_schema
+
+from .conftest import MINIMAL_STUDY, ROOT
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_clean_content_exits_zero(project, capsys) -> None:
+    project.study("s", MINIMAL_STUDY)
+    assert run(capsys, "--root", str(project.root), "check") == (0, "", "OK: 1 study file(s) checked\n")
+
+
+def test_check_reports_each_problem_and_exits_one(project, capsys) -> None:
+    project.study("s", MINIMAL_STUDY + "summery: x\n")
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert code == 1
+    assert out == "content/studies/s.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?\n"
+    assert err == "1 problem in 1 file\n"
+
+
+def test_check_github_format_prints_annotations(project, capsys) -> None:
+    project.study("s", MINIMAL_STUDY + "summery: x\n")
+    code, out, _ = run(capsys, "--root", str(project.root), "check", "--format", "github")
+    assert code == 1
+    assert out == (
+        "::error file=content/studies/s.yaml,line=8,col=1::summery: unknown key `summery`; did you mean `summary`?\n"
+    )
+
+
+def test_check_named_files_reports_only_those(project, capsys, monkeypatch) -> None:
+    good = project.study("good", MINIMAL_STUDY)
+    project.study("bad", MINIMAL_STUDY + "oops: 1\n")
+    monkeypatch.chdir(project.root)
+    assert run(capsys, "check", str(good.relative_to(project.root)))[0] == 0
+    assert run(capsys, "check", "content/studies/bad.yaml")[0] == 1
+
+
+def test_check_missing_file_is_a_usage_error(project, capsys) -> None:
+    code, _, err = run(capsys, "--root", str(project.root), "check", "nope.yaml")
+    assert (code, err) == (2, "no such file: nope.yaml\n")
+
+
+def test_unknown_command_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2
+
+
+def test_new_writes_a_valid_draft_skeleton(project, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "gout")
+    assert code == 0
+    path = project.root / "content" / "studies" / "my-study.yaml"
+    assert out.startswith("wrote ")
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../../schema/study.schema.json\n")
+    data = yaml.safe_load(text)
+    assert (data["condition"], data["status"]) == ("gout", "draft")
+    assert run(capsys, "--root", str(project.root), "check")[0] == 0
+
+
+def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsys) -> None:
+    assert run(capsys, "--root", str(project.root), "new", "Bad Slug", "--condition", "sle")[0] == 2
+    project.study("taken", MINIMAL_STUDY)
+    assert run(capsys, "--root", str(project.root), "new", "taken", "--condition", "sle")[0] == 2
+    code, _, err = run(capsys, "--root", str(project.root), "new", "x", "--condition", "lupus")
+    assert code == 2 and err.startswith("unknown condition `lupus`; choose one of: sle, lupus-nephritis")
+
+
+def test_schema_file_in_the_repository_is_up_to_date() -> None:
+    committed = json.loads((ROOT / SCHEMA_FILE).read_text(encoding="utf-8"))
+    assert committed == study_schema(), "run `make schema` and commit schema/study.schema.json"
+
+
+def test_schema_command_writes_the_file(project, capsys) -> None:
+    assert run(capsys, "--root", str(project.root), "schema")[0] == 0
+    assert json.loads((project.root / SCHEMA_FILE).read_text()) == study_schema()
