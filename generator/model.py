@@ -126,6 +126,16 @@ def _p_value(value: str) -> str:
     return value
 
 
+def _number_text(value: str) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return value
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -160,6 +170,8 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 Count = Annotated[int, Field(ge=1, le=100_000_000)]
+# A number kept as the editor wrote it ("0.30", "19.00"), so it is shown with the precision reported.
+NumberText = Annotated[str, Field(max_length=30), AfterValidator(_number_text), WithJsonSchema({"type": "number"})]
 ResultText = Annotated[
     str,
     Field(max_length=40),
@@ -203,8 +215,8 @@ class Effect(_Strict):
     """An effect estimate reported instead of per-arm results."""
 
     measure: Literal[EFFECT_MEASURES]
-    estimate: float
-    ci: Annotated[list[float], Field(min_length=2, max_length=2)] | None = None
+    estimate: NumberText
+    ci: Annotated[list[NumberText], Field(min_length=2, max_length=2)] | None = None
     ci_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
 
 
@@ -213,6 +225,7 @@ class Outcome(_Strict):
 
     name: Text(1, 200, one_line=True)
     primary: bool = False
+    direction: Literal["higher-is-better", "lower-is-better"] | None = None
     results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
     p_value: PValue | None = None
     effect: Effect | None = None
@@ -245,8 +258,12 @@ class Source(_Strict):
     """The publication the study summary is about."""
 
     title: Text(1, 400) | None = None
+    authors: Text(1, 500, one_line=True) | None = None
     journal: Text(1, 200, one_line=True) | None = None
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    volume: Text(1, 20, one_line=True) | None = None
+    issue: Text(1, 20, one_line=True) | None = None
+    pages: Text(1, 30, one_line=True) | None = None
     doi: (
         Pattern(DOI_PATTERN, "must be a DOI such as 10.1136/annrheumdis-2019-215396 (without https://doi.org/)") | None
     ) = None

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
+from .citation import doi_url, pubmed_url, reference_text
 from .content import Content, StudyRecord
 from .designs import DESIGNS
+from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
 from .render import format_date, markdown_to_safe_html, render_page
 from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
 
-__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_pages"]
+__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages"]
 
 
 class RelatedLink(Protocol):
@@ -90,6 +92,14 @@ def build_pages(
     return pages
 
 
+def build_files(content: Content, options: SiteOptions) -> dict[str, str]:
+    """Files that are not pages, by path in the site: citation downloads."""
+    files: dict[str, str] = {}
+    for record in content.visible(drafts=options.drafts):
+        files.update(citation_files(record))
+    return files
+
+
 def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions) -> GeneratedPage:
     src = "index.md"
     counts = _condition_counts(records)
@@ -143,7 +153,10 @@ def _study(
         "body": markdown_to_safe_html(study.body),
         "outcomes": _outcome_table(record),
         "adverse_events": _adverse_event_table(record),
+        "derived": derived_rows(record),
+        "charts": study_charts(record),
         "source": _source(record),
+        "registrations": registry_links(record),
         "disclosures": study.disclosures,
         "related": [
             {**_teaser(by_slug[item.slug], content, src), "reason": item.reason, "kind": item.kind}
@@ -208,7 +221,7 @@ def _outcome_table(record: StudyRecord) -> dict[str, Any] | None:
             "primary": outcome.primary,
             "values": [(outcome.results or {}).get(key, "") for key in arms],
             "p_value": outcome.p_value or "",
-            "effect_text": None,
+            "effect_text": effect_text(outcome),
         }
         for outcome in ordered
     ]
@@ -236,17 +249,21 @@ def _source(record: StudyRecord) -> dict[str, Any] | None:
         return None
     links = []
     if source.doi:
-        links.append(("DOI", f"https://doi.org/{source.doi}", source.doi))
+        links.append(("DOI", doi_url(source.doi), source.doi))
     if source.pmid:
-        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/", source.pmid))
+        links.append(("PubMed", pubmed_url(source.pmid), source.pmid))
     if source.url:
         links.append(("Article", source.url, source.url))
+    work = cited_work(record)
     return {
         "title": source.title,
         "journal": source.journal,
         "year": source.year,
         "links": links,
         "registrations": source.registration,
+        "reference": reference_text(work) if work else None,
+        "bibtex": "citation.bib" if work else None,
+        "ris": "citation.ris" if work else None,
     }
 
 

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 
 from .content import load_content
 from .errors import ContentError
-from .pages import Comments, GeneratedPage, SiteOptions, build_pages
+from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages
 from .publish import AtomicSiteDir
 
 __all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
@@ -49,6 +49,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.pages: list[GeneratedPage] = []
+        self.files: dict[str, str] = {}
         self.publisher: AtomicSiteDir | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -57,7 +58,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.pages, self.publisher = [], None
+        self.pages, self.files, self.publisher = [], {}, None
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         root = Path(config.config_file_path).resolve().parent
@@ -73,6 +74,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             comments=_comments(config.extra.get("comments")),
         )
         self.pages = build_pages(content, options, related={})
+        self.files = build_files(content, options)
         log.info("%d studies, %d generated pages", len(content.visible(drafts=options.drafts)), len(self.pages))
         if not self.serving:
             self.publisher = AtomicSiteDir(Path(config.site_dir))
@@ -85,6 +87,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             if files.get_file_from_path(page.src) is not None:
                 raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
             files.append(File.generated(config, page.src, content=page.text))
+        for path, text in self.files.items():
+            files.append(File.generated(config, path, content=text))
         return files
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -180,17 +180,22 @@ def _unknown_arm(document: Document, path: tuple, key: str, arm_keys: list[str])
 
 def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Problem]:
     problems = []
+    estimate = float(effect.estimate)
+    ci = [float(bound) for bound in effect.ci] if effect.ci else None
     if effect.measure in RATIO_MEASURES:
-        for name, value in [("estimate", effect.estimate)] + [("ci", bound) for bound in effect.ci or []]:
+        for name, value, text in [("estimate", estimate, effect.estimate)] + [
+            ("ci", bound, text) for bound, text in zip(ci or [], effect.ci or [], strict=True)
+        ]:
             if value <= 0:
-                message = f"a {effect.measure.replace('-', ' ')} must be greater than 0 (got {value:g})"
+                message = f"a {effect.measure.replace('-', ' ')} must be greater than 0 (got {text})"
                 problems.append(document.problem((*path, name), message))
                 break
-    if effect.ci is not None:
-        low, high = effect.ci
+    if ci is not None:
+        low, high = ci
+        low_text, high_text = effect.ci
         if low > high:
-            problems.append(document.problem((*path, "ci"), f"must be [low, high]; {low:g} is above {high:g}"))
-        elif not low <= effect.estimate <= high:
-            message = f"must contain the estimate {effect.estimate:g}; got [{low:g}, {high:g}]"
+            problems.append(document.problem((*path, "ci"), f"must be [low, high]; {low_text} is above {high_text}"))
+        elif not low <= estimate <= high:
+            message = f"must contain the estimate {effect.estimate}; got [{low_text}, {high_text}]"
             problems.append(document.problem((*path, "ci"), message))
     return problems

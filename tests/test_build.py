@@ -58,7 +58,7 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     html = page(seed_site, "studies/low-dose-il2-sle")
     assert html.xpath("string(//h1)") == "Low-Dose IL-2 Effective in Lupus"
     assert html.xpath("//time/@datetime")[0] == "2019-10-18"
-    facts = dict(zip(html.xpath("//dl/div/dt/text()"), html.xpath("//dl/div/dd/text()"), strict=True))
+    facts = {div.xpath("string(dt)"): div.xpath("string(dd)") for div in html.xpath("//dl/div")}
     assert facts["Design"] == "Randomized controlled trial"
     assert facts["Participants"] == "60"
     assert facts["Registration"] == "NCT02465580, NCT02932137"
@@ -70,6 +70,39 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     cells = [c.text_content() for c in html.xpath("//table[1]//tbody/tr[1]/*")]
     assert cells[:4] == ["SRI-4 response at week 12 Primary", "16/29", "9/30", "0.052"]
     assert "Disclosures" in html.xpath("//h2/text()")
+    assert "https://clinicaltrials.gov/study/NCT02465580" in hrefs
+
+
+def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None:
+    html = page(seed_site, "studies/low-dose-il2-sle")
+    derived = html.xpath("//table[contains(@class,'re-derived')]//tbody/tr")
+    rows = {row.xpath("string(th)").split("Primary")[0].split("computed")[0].strip(): [td.text_content() for td in row.xpath("td")] for row in derived}
+    assert list(rows) == ["SRI-4 response at week 12", "SRI-4 response at week 24", "Complete remission of lupus nephritis"]
+    assert rows["SRI-4 response at week 12"] == [
+        "Risk difference +25.2 percentage points (95% CI +0.1 to +46.3)",
+        "RR 1.84 (95% CI 0.97 to 3.48)",
+        "NNT 4 (95% CI 3 to 1443)",
+    ]
+    assert all(row.xpath("string(.//span[@class='re-basis'])") == "computed from the counts" for row in derived)
+    flags = [li.text_content() for li in html.xpath("//li[@class='re-audit__flag']")]
+    assert any(text.startswith("⚠ SRI-4 response at week 12: p-value not reproduced.") and "chi-square p = 0.0504" in text
+               and "Fisher's exact p = 0.0673" in text for text in flags)
+    svg = html.xpath("//figure[@class='re-chart-figure']/svg")[0]
+    assert svg.get("role") == "img" and svg.xpath("title") and svg.xpath("desc")
+    assert "55.2%" in html.xpath("string(//figure/figcaption)")
+    assert (seed_site / "studies/low-dose-il2-sle/citation.bib").read_text().startswith("@article{")
+    assert "TY  - JOUR" in (seed_site / "studies/low-dose-il2-sle/citation.ris").read_text()
+
+
+def test_aps_page_shows_the_reported_risk_ratio_as_a_forest_plot(seed_site: Path) -> None:
+    html = page(seed_site, "studies/rivaroxaban-vs-warfarin-aps")
+    row = html.xpath("//table[1]//tbody/tr[1]")[0]
+    assert row.xpath("string(th)").startswith("Recurrent thrombosis")
+    assert row.xpath("string(td[last()])") == "RR 1.83 (95% CI 0.71 to 4.76)"
+    forest = [svg for svg in html.xpath("//figure/svg") if "re-chart-forest" in svg.get("class")]
+    assert len(forest) == 1
+    assert "1.83" in forest[0].xpath("string(desc)") and "0.71" in forest[0].xpath("string(desc)")
+    assert forest[0].xpath(".//*[contains(@class,'re-chart-null')]"), "a line at no effect"
 
 
 def test_every_relative_link_resolves_to_a_built_file(seed_site: Path) -> None:

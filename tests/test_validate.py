@@ -182,6 +182,14 @@ CASES = {
         with_study("  outcomes:\n    - name: X\n      effect: {measure: mean-difference, estimate: 1, ci: [1]}\n"),
         [f"{F}:9:59: study.outcomes[0].effect.ci: must have at least 2 items (has 1)"],
     ),
+    "estimate that is not a number": (
+        with_study("  outcomes:\n    - name: X\n      effect: {measure: odds-ratio, estimate: big}\n"),
+        [f"{F}:9:47: study.outcomes[0].effect.estimate: expected a number, got 'big'"],
+    ),
+    "unknown outcome direction": (
+        with_study("  outcomes:\n    - name: X\n      direction: up\n"),
+        [f"{F}:9:18: study.outcomes[0].direction: unknown value `up`; expected one of: higher-is-better, lower-is-better"],
+    ),
     "unknown effect measure": (
         with_study("  outcomes:\n    - name: X\n      effect: {measure: hazard ratio, estimate: 1}\n"),
         [f"{F}:9:25: study.outcomes[0].effect.measure: unknown value `hazard ratio`; did you mean `hazard-ratio`?"],

@@ -1,0 +1,485 @@
+"""Derived two-arm statistics: what the per-arm results imply.
+
+Editors write per-arm results as they appear in the paper (``16/29``,
+``55.2%``).  From two arms this module derives the risk difference, the risk
+ratio and the number needed to treat, re-checks the reported p-value, and
+words editor-written effect estimates (``HR 1.18 (95% CI 1.08 to 1.29)``).
+
+Everything here is a pure function of plain values; the page templates decide
+what to show.  Conventions:
+
+* risks are proportions in [0, 1]; the risk difference is treatment minus
+  control and is printed in percentage points;
+* every interval is two-sided at ``level`` (0.95 unless told otherwise);
+* numbers derived from a percentage and an arm size are flagged as
+  approximate, because the paper's analysed denominator may differ.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from scipy.stats import binomtest, chi2_contingency, fisher_exact, norm
+
+from generator.values import ResultValue
+
+__all__ = [
+    "EventCount",
+    "Estimate",
+    "NumberNeeded",
+    "Comparison",
+    "PAudit",
+    "MEASURE_LABELS",
+    "RATIO_MEASURES",
+    "SOURCE_COUNTS",
+    "SOURCE_APPROXIMATE",
+    "arm_events",
+    "compare_arms",
+    "audit_p_value",
+    "describe_effect",
+    "describe_risk_difference",
+    "describe_risk_ratio",
+    "describe_nnt",
+    "format_number",
+    "format_points",
+    "format_ratio",
+    "format_nnt",
+]
+
+SOURCE_COUNTS = "computed from the counts"
+SOURCE_APPROXIMATE = "from % and arm size, approximate"
+
+MEASURE_LABELS: dict[str, str] = {
+    "hazard-ratio": "HR",
+    "odds-ratio": "OR",
+    "risk-ratio": "RR",
+    "rate-ratio": "rate ratio",
+    "mean-difference": "MD",
+    "risk-difference": "RD",
+    "percent-change": "% change",
+}
+"""Display label of each effect measure of the contract."""
+
+RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
+"""Measures whose no-effect value is 1 (and that belong on a log scale); the others' is 0."""
+
+_MINUS = "\u2212"  # typographic minus: "−0.6" does not read as a dash
+_INFINITY = "\u221e"
+# Guards against float noise when a derived value should be a whole number:
+# 1 / 0.25 may come out as 4.000000000000001, which must not round up to 5.
+_EPSILON = 1e-9
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class EventCount:
+    """Participants with the event out of the participants in one arm.
+
+    ``approximate`` is true when the count was reconstructed from a percentage
+    and the arm size; ``exact_match`` is then false when no whole count of the
+    arm reproduces the percentage as written (so the paper's denominator was
+    probably not the arm size).
+    """
+
+    events: int
+    total: int
+    approximate: bool = False
+    exact_match: bool = True
+
+    def __post_init__(self) -> None:
+        if self.total < 1 or not 0 <= self.events <= self.total:
+            raise ValueError(f"need 0 <= events <= total and total >= 1, got {self.events}/{self.total}")
+
+    @property
+    def risk(self) -> float:
+        """The proportion with the event."""
+        return self.events / self.total
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with the bounds of its confidence interval."""
+
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class NumberNeeded:
+    """The number needed to treat (NNT) or to harm (NNH), 1/|risk difference|.
+
+    Following Altman (BMJ 1998;317:1309), the confidence interval is given as
+    the NNT values and the NNH values it admits.  When the risk-difference
+    interval excludes zero only one range is present and it is finite; when it
+    crosses zero both run to infinity ("NNH 22 to ∞ to NNT 3").
+    """
+
+    kind: Literal["NNT", "NNH"] | None  # None when the two risks are equal
+    value: float  # math.inf when the two risks are equal
+    nnt_range: tuple[float, float] | None  # (smallest, largest) NNT in the interval; largest may be inf
+    nnh_range: tuple[float, float] | None
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval excludes "no difference" (an infinite NNT)."""
+        return all(r is None or math.isfinite(r[1]) for r in (self.nnt_range, self.nnh_range))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Treatment arm versus control arm for one binary outcome."""
+
+    treatment: EventCount
+    control: EventCount
+    level: float
+    risk_difference: Estimate  # proportions, treatment minus control
+    risk_ratio: Estimate | None  # None when not estimable (see risk_ratio_note)
+    risk_ratio_note: str | None  # why it is missing, or that a correction was applied
+    number_needed: NumberNeeded
+    source: str  # SOURCE_COUNTS or SOURCE_APPROXIMATE
+
+    @property
+    def significant(self) -> bool:
+        """Whether the risk-difference interval excludes zero."""
+        return self.risk_difference.low > 0 or self.risk_difference.high < 0
+
+
+@dataclass(frozen=True)
+class PAudit:
+    """A reported p-value re-checked against the arms' counts.
+
+    ``status`` is ``consistent`` when at least one test reproduces the
+    reported value, ``inconsistent`` when none does, and ``not-checkable``
+    when the counts or the reported text do not allow a check.
+    """
+
+    status: Literal["consistent", "inconsistent", "not-checkable"]
+    reported: str
+    chi_square_p: float | None  # Pearson chi-square, no continuity correction
+    fisher_p: float | None  # Fisher's exact test, two-sided
+    matches: tuple[str, ...]  # the names of the tests that reproduce the reported value
+    explanation: str  # one line, for readers
+
+
+# --------------------------------------------------------------------------- arms
+
+
+def arm_events(value: ResultValue, arm_participants: int | None) -> EventCount | None:
+    """The event count one arm's result implies, or None when it implies none.
+
+    ``16/29`` is exact.  ``55.2%`` with an arm of 29 becomes 16/29, flagged
+    approximate; it matches exactly when some whole count of 29 rounds to the
+    percentage at the decimals written (16/29 = 55.17% -> "55.2%").  Plain
+    numbers and percentages without an arm size give None.
+    """
+    if value.kind == "count":
+        assert value.numerator is not None and value.denominator is not None
+        return EventCount(value.numerator, value.denominator)
+    if value.kind != "percent" or arm_participants is None:
+        return None
+    assert value.percent is not None
+    n = arm_participants
+    if n < 1:
+        raise ValueError(f"an arm needs at least one participant, got {n}")
+    tolerance = 0.5 * 10.0 ** -_decimals(value.text) + _EPSILON
+    matching = [k for k in range(n + 1) if abs(100 * k / n - value.percent) <= tolerance]
+    target = value.percent * n / 100
+    if matching:
+        events = min(matching, key=lambda k: abs(k - target))
+    else:
+        events = math.floor(target + 0.5)  # round half up; Python's round() would round half to even
+    return EventCount(events, n, approximate=True, exact_match=bool(matching))
+
+
+def _decimals(text: str) -> int:
+    """How many decimals a written number has: "55.2%" -> 1, "30%" -> 0."""
+    match = re.search(r"\.(\d+)", text)
+    return len(match.group(1)) if match else 0
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def compare_arms(
+    treatment: EventCount,
+    control: EventCount,
+    level: float = 0.95,
+    *,
+    events_are_good: bool = True,
+) -> Comparison:
+    """Risk difference, risk ratio and NNT/NNH of treatment versus control.
+
+    ``events_are_good`` says whether more events is a benefit (a response) or
+    a harm (an adverse event, a thrombosis); it decides whether 1/|RD| is an
+    NNT or an NNH.
+    """
+    z = float(norm.ppf(0.5 + level / 2))
+    risk_difference = _newcombe_difference(treatment, control, level)
+    risk_ratio, note = _risk_ratio(treatment, control, z)
+    approximate = treatment.approximate or control.approximate
+    return Comparison(
+        treatment=treatment,
+        control=control,
+        level=level,
+        risk_difference=risk_difference,
+        risk_ratio=risk_ratio,
+        risk_ratio_note=note,
+        number_needed=_number_needed(risk_difference, events_are_good),
+        source=SOURCE_APPROXIMATE if approximate else SOURCE_COUNTS,
+    )
+
+
+def _wilson(arm: EventCount, level: float) -> tuple[float, float]:
+    interval = binomtest(arm.events, arm.total).proportion_ci(confidence_level=level, method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+def _newcombe_difference(treatment: EventCount, control: EventCount, level: float) -> Estimate:
+    # Newcombe's hybrid score interval (Stat Med 1998;17:873, method 10).  SciPy
+    # has no interval for a difference of proportions; this one is hand-written
+    # from the two Wilson intervals, which SciPy does provide.  Unlike the Wald
+    # interval it stays inside [-1, 1] and is sensible with 0% or 100% events.
+    p1, p2 = treatment.risk, control.risk
+    low1, high1 = _wilson(treatment, level)
+    low2, high2 = _wilson(control, level)
+    difference = p1 - p2
+    return Estimate(
+        value=difference,
+        low=difference - math.hypot(p1 - low1, high2 - p2),
+        high=difference + math.hypot(high1 - p1, p2 - low2),
+    )
+
+
+def _risk_ratio(treatment: EventCount, control: EventCount, z: float) -> tuple[Estimate | None, str | None]:
+    # The log method (Katz 1978), written out because SciPy's relative_risk
+    # offers no correction for zero cells.  As in RevMan, 0.5 is added to every
+    # cell when any cell is zero, and the ratio is not estimable when neither
+    # arm has an event.
+    a, n1 = treatment.events, treatment.total
+    c, n2 = control.events, control.total
+    if a == 0 and c == 0:
+        return None, "not estimable: no events in either arm"
+    note = None
+    if 0 in (a, n1 - a, c, n2 - c):
+        a, n1, c, n2 = a + 0.5, n1 + 1, c + 0.5, n2 + 1
+        note = "0.5 added to every cell because one cell is zero"
+    ratio = (a / n1) / (c / n2)
+    standard_error = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    spread = math.exp(z * standard_error)
+    return Estimate(ratio, ratio / spread, ratio * spread), note
+
+
+def _number_needed(risk_difference: Estimate, events_are_good: bool) -> NumberNeeded:
+    # Work on the benefit scale: positive = treatment better.
+    sign = 1 if events_are_good else -1
+    benefit = sign * risk_difference.value
+    low, high = sorted((sign * risk_difference.low, sign * risk_difference.high))
+    if low > 0:
+        nnt_range, nnh_range = (1 / high, 1 / low), None
+    elif high < 0:
+        nnt_range, nnh_range = None, (1 / -low, 1 / -high)
+    else:
+        nnt_range = (1 / high, math.inf) if high > 0 else None
+        nnh_range = (1 / -low, math.inf) if low < 0 else None
+    kind: Literal["NNT", "NNH"] | None = "NNT" if benefit > 0 else "NNH" if benefit < 0 else None
+    value = 1 / abs(benefit) if benefit else math.inf
+    return NumberNeeded(kind=kind, value=value, nnt_range=nnt_range, nnh_range=nnh_range)
+
+
+# --------------------------------------------------------------------------- p-value audit
+
+_REPORTED_P = re.compile(
+    r"^\s*(?:p\s*)?(?P<op><=|>=|=|<|>|\u2264|\u2265)?\s*(?P<number>\d*\.?\d+(?:e-?\d+)?)\s*$",
+    re.IGNORECASE,
+)
+_OPERATORS = {"<=": "\u2264", ">=": "\u2265"}  # shown, and compared, in their one-character form
+_CHI_SQUARE = "chi-square"
+_FISHER = "Fisher's exact"
+
+
+def audit_p_value(treatment: EventCount, control: EventCount, reported: str) -> PAudit:
+    """Re-check a reported two-sided p-value against the two arms' counts.
+
+    The rule: a test reproduces the reported value when the test's p rounds
+    to it at the decimals written ("0.052" accepts 0.0515 to 0.0525, "0.05"
+    accepts 0.045 to 0.055), or, for a bound, when the test's p satisfies it
+    ("<0.001" accepts anything below 0.001).  Two tests are tried: Pearson's
+    chi-square without continuity correction and Fisher's exact test.  Pass
+    the p-value as the editor wrote it: "0.050" and "0.05" promise different
+    precision.
+    """
+    parsed = _parse_reported(reported)
+    shown = f"Reported p {parsed[0]} {parsed[1]}" if parsed else f"Reported p {reported.strip()!r}"
+
+    def not_checkable(reason: str, chi: float | None = None, fisher: float | None = None) -> PAudit:
+        return PAudit("not-checkable", reported, chi, fisher, (), f"{shown} cannot be checked: {reason}.")
+
+    if not (treatment.exact_match and control.exact_match):
+        return not_checkable(
+            "the percentages are not whole counts of the arm sizes, so the analysed counts are unknown"
+        )
+    events = treatment.events + control.events
+    if events in (0, treatment.total + control.total):
+        everyone = "no participant" if events == 0 else "every participant"
+        return not_checkable(f"{everyone} had the event, so no test can tell the arms apart")
+
+    table = [
+        [treatment.events, treatment.total - treatment.events],
+        [control.events, control.total - control.events],
+    ]
+    chi = float(chi2_contingency(table, correction=False).pvalue)
+    fisher = float(fisher_exact(table).pvalue)
+    if parsed is None:
+        return not_checkable("it is not a p-value", chi, fisher)
+
+    matches = tuple(name for name, p in ((_CHI_SQUARE, chi), (_FISHER, fisher)) if _agrees(p, *parsed))
+    basis = f"{treatment.events}/{treatment.total} vs {control.events}/{control.total}"
+    if treatment.approximate or control.approximate:
+        basis += " (counts reconstructed from percentages)"
+    computed = f"chi-square p = {_show_p(chi)}, Fisher's exact p = {_show_p(fisher)}"
+    if matches:
+        explanation = f"{shown} matches {' and '.join(matches)} on {basis} ({computed})."
+        return PAudit("consistent", reported, chi, fisher, matches, explanation)
+    explanation = (
+        f"{shown} is not reproduced from {basis}: {computed}; the authors may have used another analysis."
+    )
+    return PAudit("inconsistent", reported, chi, fisher, (), explanation)
+
+
+def _parse_reported(reported: str) -> tuple[str, str] | None:
+    """The comparison and the number of a reported p: "P<0.001" -> ("<", "0.001")."""
+    match = _REPORTED_P.match(reported)
+    if not match or float(match.group("number")) > 1:
+        return None
+    operator = match.group("op") or "="
+    return _OPERATORS.get(operator, operator), match.group("number")
+
+
+def _agrees(p: float, operator: str, number: str) -> bool:
+    """Whether a computed p agrees with a reported comparison and number."""
+    value = float(number)
+    if operator == "=":
+        # Anything that rounds to the number at its written decimals; the
+        # epsilon keeps the interval's ends inside despite binary floats.
+        exponent = Decimal(number).as_tuple().exponent
+        assert isinstance(exponent, int)  # the pattern admits finite numbers only
+        return abs(p - value) <= 0.5 * 10.0**exponent * (1 + _EPSILON)
+    return {"<": p < value, "\u2264": p <= value, ">": p > value, "\u2265": p >= value}[operator]
+
+
+def _show_p(p: float) -> str:
+    """A computed p with three significant digits, enough to compare with a rounded one."""
+    return "<0.0001" if p < 0.0001 else f"{p:.3g}"
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def format_number(number: float | int | str) -> str:
+    """A number as an editor would write it: no float noise, a real minus sign.
+
+    Text is kept as written (so "19.00" stays "19.00"); floats print their
+    shortest exact form (0.71, 321.9, 19.0), never in scientific notation.
+    """
+    value = float(number)  # raises ValueError for text that is not a number
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {number!r}")
+    if isinstance(number, str):
+        text = number.strip()
+    else:
+        text = format(Decimal(repr(number)), "f") if isinstance(number, float) else str(number)
+    if text.startswith("-") and value == 0:
+        text = text[1:]
+    return text.replace("-", _MINUS)
+
+
+def format_points(difference: float) -> str:
+    """A difference of proportions in percentage points, signed, 1 decimal: 0.2517 -> "+25.2"."""
+    text = f"{difference * 100:.1f}"
+    if float(text) == 0:
+        return "0.0"
+    return text.replace("-", _MINUS) if text.startswith("-") else f"+{text}"
+
+
+def format_ratio(ratio: float) -> str:
+    """A ratio with 2 decimals: 1.8390 -> "1.84"."""
+    return f"{ratio:.2f}"
+
+
+def format_nnt(number: float) -> str:
+    """A number needed to treat or harm, rounded up to a whole number by convention; inf -> "∞"."""
+    if math.isinf(number):
+        return _INFINITY
+    return str(math.ceil(number - _EPSILON))
+
+
+def _ci_label(level: float) -> str:
+    return f"{format_number(round(level * 100, 6)).removesuffix('.0')}% CI"
+
+
+def describe_effect(
+    measure: str,
+    estimate: float | str,
+    ci: tuple[float | str, float | str] | None = None,
+    ci_level: float = 0.95,
+) -> str:
+    """An editor-written effect estimate in words: "HR 1.18 (95% CI 1.08 to 1.29)".
+
+    ``measure`` is one of the contract's measures (see :data:`MEASURE_LABELS`).
+    Numbers may be given as text to keep trailing zeros as written.
+    """
+    try:
+        label = MEASURE_LABELS[measure]
+    except KeyError:
+        raise ValueError(f"unknown effect measure {measure!r}") from None
+    # A percent change reads better with the label after the number: "−12.5% change".
+    unit = "%" if measure == "percent-change" else ""
+    head = f"{format_number(estimate)}% change" if unit else f"{label} {format_number(estimate)}"
+    if ci is None:
+        return head
+    low, high = (format_number(bound) + unit for bound in ci)
+    return f"{head} ({_ci_label(ci_level)} {low} to {high})"
+
+
+def describe_risk_difference(comparison: Comparison) -> str:
+    """ "Risk difference +28.9 percentage points (95% CI +3.4 to +49.6)"."""
+    rd = comparison.risk_difference
+    return (
+        f"Risk difference {format_points(rd.value)} percentage points "
+        f"({_ci_label(comparison.level)} {format_points(rd.low)} to {format_points(rd.high)})"
+    )
+
+
+def describe_risk_ratio(comparison: Comparison) -> str:
+    """ "RR 1.84 (95% CI 0.97 to 3.48)", or why the ratio is not estimable."""
+    rr = comparison.risk_ratio
+    if rr is None:
+        return f"RR {comparison.risk_ratio_note}"
+    return (
+        f"RR {format_ratio(rr.value)} "
+        f"({_ci_label(comparison.level)} {format_ratio(rr.low)} to {format_ratio(rr.high)})"
+    )
+
+
+def describe_nnt(comparison: Comparison) -> str:
+    """ "NNT 4 (95% CI 3 to 30)", or "NNT 4 (95% CI NNH 22 to ∞ to NNT 3; not significant)".
+
+    Interval ends are listed from the harm side to the benefit side, as in
+    Altman (1998).
+    """
+    nn = comparison.number_needed
+    head = f"{nn.kind} {format_nnt(nn.value)}" if nn.kind else "No difference"
+    label = _ci_label(comparison.level)
+    if nn.significant:
+        low, high = nn.nnt_range or nn.nnh_range  # type: ignore[misc]  # exactly one is set
+        return f"{head} ({label} {format_nnt(low)} to {format_nnt(high)})"
+    ends = [f"{kind} {format_nnt(r[0])}" for kind, r in (("NNH", nn.nnh_range), ("NNT", nn.nnt_range)) if r]
+    ends.insert(1, _INFINITY)  # "NNH 22 to ∞ to NNT 3", or "NNT 3 to ∞" when one end touches zero
+    return f"{head} ({label} {' to '.join(ends)}; not significant)"

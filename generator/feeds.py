@@ -1,0 +1,253 @@
+"""Feeds of the newest studies: Atom and JSON Feed, for the site and per condition.
+
+:func:`site_feeds` returns every feed file as bytes keyed by its path in the
+site; :func:`feed_links` says which of them a page advertises with
+``<link rel="alternate">``.  A study appears in the feeds of its
+``condition`` and of each of its ``also_conditions``.
+
+Atom is written with feedgen.  JSON Feed 1.1 (https://jsonfeed.org/version/1.1)
+is a plain dictionary serialised with :func:`json.dumps`: the format is JSON
+with a handful of documented keys, so a library would add nothing.
+
+Every text comes from editors and is treated as untrusted: feedgen escapes
+markup, and characters that XML 1.0 cannot carry at all (most control
+characters, lone surrogates, U+FFFE/U+FFFF) are removed from the Atom text,
+because lxml refuses them and a feed must stay well-formed whatever the input.
+JSON escapes control characters itself, so the JSON Feed keeps the text as
+written; only lone surrogates, which UTF-8 cannot encode, become U+FFFD.
+
+The module is pure: no MkDocs, no files, no clock (dates come from the studies).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from .content import Content, StudyRecord
+from .urls import condition_src, page_url, study_src
+
+__all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
+
+FEED_LIMIT = 50
+"""Studies per feed: the newest ones."""
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_TYPE = "application/atom+xml"
+JSON_FEED_TYPE = "application/feed+json"
+ATOM_FILE = "feed.xml"
+JSON_FILE = "feed.json"
+
+# An empty feed still needs an <updated>; a fixed date keeps the output a pure
+# function of the content (no clock), and any real study is newer.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+# Characters outside the XML 1.0 Char production
+# (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, site_name: str) -> dict[str, bytes]:
+    """All feed files, keyed by their path in the site.
+
+    ``studies`` are the studies readers see (no drafts), newest first: they
+    are used in the order given, and nothing else of ``content`` is listed
+    (``content`` only supplies condition and author names).  Each feed holds
+    at most :data:`FEED_LIMIT` studies.  Returns ``feed.xml`` and
+    ``feed.json`` for the whole site, and ``conditions/<key>/feed.xml`` and
+    ``conditions/<key>/feed.json`` for each condition with at least one study.
+    """
+    base = _base(site_url)
+    files = _feed_pair(studies, content, base, site_name, "", site_name)
+    for key, members in _by_condition(studies).items():
+        condition = content.conditions.get(key)
+        title = f"{site_name}: {condition.name if condition else key}"
+        folder = page_url(condition_src(key))
+        files |= _feed_pair(members, content, base, site_name, folder, title)
+    return files
+
+
+def feed_links(src: str, condition_key: str | None, *, condition_name: str | None = None) -> list[tuple[str, str, str]]:
+    """The feeds the page ``src`` should advertise, as ``(type, title, href)``.
+
+    The site's feeds always, then those of ``condition_key`` when given (a
+    condition hub, or a study page passing its main condition).  Hrefs are
+    relative to the page's directory URL (``studies/x.md`` is served at
+    ``studies/x/``), so they work under any sub-path.  Titles are plain text:
+    escape them when writing HTML.
+    """
+    links = [
+        (ATOM_TYPE, "All studies (Atom)", _relative(src, ATOM_FILE)),
+        (JSON_FEED_TYPE, "All studies (JSON Feed)", _relative(src, JSON_FILE)),
+    ]
+    if condition_key:
+        folder = page_url(condition_src(condition_key))
+        name = condition_name or condition_key
+        links += [
+            (ATOM_TYPE, f"{name} studies (Atom)", _relative(src, folder + ATOM_FILE)),
+            (JSON_FEED_TYPE, f"{name} studies (JSON Feed)", _relative(src, folder + JSON_FILE)),
+        ]
+    return links
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def _base(site_url: str) -> str:
+    """``site_url`` with the trailing slash the joins below rely on."""
+    if not re.match(r"^https?://[^\s/]+", site_url or ""):
+        raise ValueError(f"feeds need an absolute http(s) site_url, got {site_url!r}")
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def _relative(src: str, target: str) -> str:
+    """A link from the page ``src`` to the site file ``target`` (not a page, so no trailing slash)."""
+    here = page_url(src).rstrip("/") or "."
+    return posixpath.relpath(target, here)
+
+
+def _by_condition(studies: Sequence[StudyRecord]) -> dict[str, list[StudyRecord]]:
+    """Each condition key's studies, in the given order; a study counts once per condition."""
+    members: dict[str, list[StudyRecord]] = {}
+    for record in studies:
+        keys = dict.fromkeys([record.study.condition, *record.study.also_conditions])
+        for key in keys:
+            members.setdefault(key, []).append(record)
+    return dict(sorted(members.items()))
+
+
+def _feed_pair(
+    studies: Sequence[StudyRecord], content: Content, base: str, site_name: str, folder: str, title: str
+) -> dict[str, bytes]:
+    chosen = list(studies[:FEED_LIMIT])
+    home = base + folder
+    return {
+        folder + ATOM_FILE: _atom(chosen, content, base, site_name, home, title),
+        folder + JSON_FILE: _json_feed(chosen, content, base, home, title),
+    }
+
+
+def _study_url(base: str, record: StudyRecord) -> str:
+    return base + page_url(study_src(record.slug))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """A study's date as a moment: the site records days, so UTC midnight."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _modified(record: StudyRecord) -> dt.date:
+    return record.study.updated or record.study.published
+
+
+def _authors(record: StudyRecord, content: Content) -> list[dict[str, str]]:
+    """The study's authors as ``name``/``url`` pairs, in the order the file lists them."""
+    people = []
+    for key in record.study.authors:
+        author = content.authors.get(key)
+        if author is not None:
+            people.append({"name": author.name} | ({"url": author.url} if author.url else {}))
+    return people
+
+
+# --------------------------------------------------------------------------- Atom
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot represent (lxml would refuse them)."""
+    return _NOT_XML_CHAR.sub("", text)
+
+
+def _atom(
+    studies: list[StudyRecord], content: Content, base: str, site_name: str, home: str, title: str
+) -> bytes:
+    feed = FeedGenerator()
+    feed.id(home + ATOM_FILE)
+    feed.title(_xml_text(title))
+    feed.author({"name": _xml_text(site_name)})  # Atom wants a feed author when an entry has none
+    feed.link(href=home, rel="alternate", type="text/html")
+    feed.link(href=home + ATOM_FILE, rel="self", type=ATOM_TYPE)
+    feed.generator(_xml_text(site_name))  # not feedgen's default, whose version would change the bytes
+    feed.language("en")
+    feed.updated(max((_midnight(_modified(r)) for r in studies), default=_EPOCH))
+    for record in studies:
+        _atom_entry(feed, record, content, base)
+    return feed.atom_str(pretty=True, encoding="UTF-8")
+
+
+def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, base: str) -> None:
+    study, url = record.study, _study_url(base, record)
+    entry = feed.add_entry(order="append")  # feedgen prepends by default; keep newest first
+    entry.id(url)
+    entry.title(_xml_text(study.title))
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.summary(_xml_text(study.summary))
+    entry.published(_midnight(study.published))
+    entry.updated(_midnight(_modified(record)))
+    for person in _authors(record, content):
+        entry.author({"name": _xml_text(person["name"])} | ({"uri": person["url"]} if "url" in person else {}))
+    for topic in _unique(study.topics):
+        if cleaned := _xml_text(topic):
+            entry.category(term=cleaned)
+
+
+def _unique(labels: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(labels))
+
+
+# --------------------------------------------------------------------------- JSON Feed
+
+
+def _json_text(value: Any) -> Any:
+    """``value`` with lone surrogates replaced: UTF-8 cannot encode them, everything else JSON escapes."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_json_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_text(item) for key, item in value.items()}
+    return value
+
+
+def _rfc3339(day: dt.date) -> str:
+    return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json_feed(studies: list[StudyRecord], content: Content, base: str, home: str, title: str) -> bytes:
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": home,
+        "feed_url": home + JSON_FILE,
+        "language": "en",
+        "items": [_json_item(record, content, base) for record in studies],
+    }
+    return json.dumps(_json_text(document), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _json_item(record: StudyRecord, content: Content, base: str) -> dict[str, Any]:
+    study, url = record.study, _study_url(base, record)
+    item: dict[str, Any] = {
+        "id": url,
+        "url": url,
+        "title": study.title,
+        "summary": study.summary,
+        "content_text": study.summary,
+        "date_published": _rfc3339(study.published),
+        "date_modified": _rfc3339(_modified(record)),
+    }
+    if study.topics:
+        item["tags"] = _unique(study.topics)
+    if people := _authors(record, content):
+        item["authors"] = people
+    return item

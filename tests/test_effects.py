@@ -1,0 +1,460 @@
+"""Tests for generator.effects: every derived figure against an independent computation.
+
+The reference values are computed here from textbook formulas with the
+standard library only (Wilson, Newcombe, Katz, Pearson, Fisher), or taken from
+the published worked examples of Newcombe (Stat Med 1998;17:873, Table II).
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats.contingency import relative_risk
+
+from generator.effects import (
+    SOURCE_APPROXIMATE,
+    SOURCE_COUNTS,
+    EventCount,
+    arm_events,
+    audit_p_value,
+    compare_arms,
+    describe_effect,
+    describe_nnt,
+    describe_risk_difference,
+    describe_risk_ratio,
+    format_nnt,
+    format_number,
+    format_points,
+    format_ratio,
+)
+from generator.values import parse_result_value
+
+Z95 = NormalDist().inv_cdf(0.975)
+MINUS = "\u2212"
+
+
+# --------------------------------------------------------------------------- reference formulas
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    p = k / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> tuple[float, float, float]:
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = wilson(k1, n1, z), wilson(k2, n2, z)
+    d = p1 - p2
+    return d, d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def katz(a: float, n1: float, c: float, n2: float, z: float = Z95) -> tuple[float, float, float]:
+    rr = (a / n1) / (c / n2)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    return rr, rr * math.exp(-z * se), rr * math.exp(z * se)
+
+
+def pearson_p(a: int, n1: int, c: int, n2: int) -> float:
+    b, d = n1 - a, n2 - c
+    n = n1 + n2
+    x2 = n * (a * d - b * c) ** 2 / (n1 * n2 * (a + c) * (b + d))
+    return math.erfc(math.sqrt(x2 / 2))  # survival function of chi-square with 1 df
+
+
+def fisher_p(a: int, n1: int, c: int, n2: int) -> float:
+    events = a + c
+
+    def probability(x: int) -> float:
+        return math.comb(n1, x) * math.comb(n2, events - x) / math.comb(n1 + n2, events)
+
+    observed = probability(a)
+    support = range(max(0, events - n2), min(n1, events) + 1)
+    return sum(p for x in support if (p := probability(x)) <= observed * (1 + 1e-7))
+
+
+def arm(text: str, n: int | None = None) -> EventCount | None:
+    return arm_events(parse_result_value(text), n)
+
+
+# --------------------------------------------------------------------------- arm_events
+
+
+def test_a_count_is_exact():
+    assert arm("16/29") == EventCount(16, 29, approximate=False, exact_match=True)
+
+
+def test_a_count_ignores_the_arm_size():
+    # The analysed denominator (29) may differ from the randomised arm (30).
+    assert arm("16/29", 30) == EventCount(16, 29)
+
+
+def test_a_percentage_that_is_a_whole_count_of_the_arm():
+    assert 100 * 16 / 29 == pytest.approx(55.17, abs=0.005)
+    assert arm("55.2%", 29) == EventCount(16, 29, approximate=True, exact_match=True)
+    assert arm("30%", 30) == EventCount(9, 30, approximate=True, exact_match=True)
+    assert arm("54%", 13) == EventCount(7, 13, approximate=True, exact_match=True)
+
+
+def test_a_percentage_of_the_wrong_denominator_does_not_match():
+    # 55.2% of 30 is 16.56; 17/30 = 56.67% and 16/30 = 53.33%, neither is 55.2%.
+    assert sorted({round(100 * k / 30, 1) for k in (16, 17)}) == [53.3, 56.7]
+    assert arm("55.2%", 30) == EventCount(17, 30, approximate=True, exact_match=False)
+
+
+def test_a_whole_percentage_no_count_reproduces():
+    assert 33 not in {round(100 * k / 29) for k in range(30)}
+    assert arm("33%", 29) == EventCount(10, 29, approximate=True, exact_match=False)
+
+
+def test_a_half_count_rounds_up():
+    # 50% of 29 is 14.5 events; round() would give 14 (half to even).
+    assert arm("50%", 29) == EventCount(15, 29, approximate=True, exact_match=False)
+
+
+def test_of_several_matching_counts_the_closest_is_taken():
+    # In an arm of 1000, 545 to 554 events all round to 55%.
+    assert arm("55%", 1000) == EventCount(550, 1000, approximate=True, exact_match=True)
+
+
+@pytest.mark.parametrize(("text", "events"), [("0%", 0), ("100%", 12), ("0/12", 0), ("12/12", 12)])
+def test_zero_and_all(text, events):
+    assert arm(text, 12).events == events
+
+
+@pytest.mark.parametrize(("text", "n"), [("9", 30), ("55.2%", None), ("2.5", None)])
+def test_no_count_without_a_denominator(text, n):
+    assert arm(text, n) is None
+
+
+def test_an_empty_arm_is_refused():
+    with pytest.raises(ValueError, match="at least one participant"):
+        arm("50%", 0)
+
+
+def test_an_impossible_count_is_refused():
+    with pytest.raises(ValueError):
+        EventCount(5, 4)
+    with pytest.raises(ValueError):
+        EventCount(0, 0)
+
+
+# --------------------------------------------------------------------------- compare_arms
+
+
+@pytest.mark.parametrize(
+    ("k1", "n1", "k2", "n2", "low", "high"),
+    [
+        (56, 70, 48, 80, 0.0524, 0.3339),
+        (9, 10, 3, 10, 0.1705, 0.8090),
+        (5, 56, 0, 29, -0.0381, 0.1926),
+        (0, 10, 0, 20, -0.1611, 0.2775),
+        (10, 10, 0, 10, 0.6075, 1.0000),
+    ],
+)
+def test_risk_difference_matches_newcombes_published_examples(k1, n1, k2, n2, low, high):
+    rd = compare_arms(EventCount(k1, n1), EventCount(k2, n2)).risk_difference
+    assert rd.value == pytest.approx(k1 / n1 - k2 / n2)
+    assert (rd.low, rd.high) == pytest.approx((low, high), abs=5e-5)
+
+
+def test_il2_week_12():
+    c = compare_arms(EventCount(16, 29), EventCount(9, 30))
+    d, low, high = newcombe(16, 29, 9, 30)
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
+        (d, low, high)
+    )
+    assert d == pytest.approx(16 / 29 - 0.3)
+    rr = katz(16, 29, 9, 30)
+    assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(rr)
+    scipy_ci = relative_risk(16, 29, 9, 30).confidence_interval()
+    assert (c.risk_ratio.low, c.risk_ratio.high) == pytest.approx((scipy_ci.low, scipy_ci.high))
+    assert c.risk_ratio_note is None
+    assert c.source == SOURCE_COUNTS
+    nn = c.number_needed
+    assert nn.kind == "NNT"
+    assert nn.value == pytest.approx(1 / d)
+    assert nn.nnt_range == pytest.approx((1 / high, 1 / low))
+    assert nn.nnh_range is None
+    assert nn.significant and c.significant
+
+
+def test_zero_events_in_one_arm_uses_the_half_correction():
+    c = compare_arms(EventCount(5, 13), EventCount(0, 12))
+    assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(5.5, 14, 0.5, 13))
+    assert "0.5" in c.risk_ratio_note
+    d, low, high = newcombe(5, 13, 0, 12)
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
+        (d, low, high)
+    )
+
+
+def test_all_events_in_one_arm():
+    c = compare_arms(EventCount(10, 10), EventCount(4, 10))
+    d, low, high = newcombe(10, 10, 4, 10)
+    assert (c.risk_difference.low, c.risk_difference.high) == pytest.approx((low, high))
+    assert c.risk_difference.high <= 1
+    # The arm with every participant has an empty non-event cell: corrected too.
+    assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(10.5, 11, 4.5, 11))
+
+
+def test_no_events_in_either_arm():
+    c = compare_arms(EventCount(0, 10), EventCount(0, 12))
+    assert c.risk_ratio is None
+    assert c.risk_ratio_note == "not estimable: no events in either arm"
+    assert c.risk_difference.value == 0
+    _, low, high = newcombe(0, 10, 0, 12)
+    assert (c.risk_difference.low, c.risk_difference.high) == pytest.approx((low, high))
+    nn = c.number_needed
+    assert nn.kind is None and nn.value == math.inf
+    assert nn.nnt_range == pytest.approx((1 / high, math.inf))
+    assert nn.nnh_range == pytest.approx((1 / -low, math.inf))
+    assert not nn.significant and not c.significant
+    assert describe_risk_ratio(c) == "RR not estimable: no events in either arm"
+    expected = f"No difference (95% CI NNH {math.ceil(-1 / low)} to \u221e to NNT {math.ceil(1 / high)}"
+    assert describe_nnt(c) == expected + "; not significant)"
+
+
+def test_unequal_arms():
+    c = compare_arms(EventCount(30, 200), EventCount(5, 40))
+    d, low, high = newcombe(30, 200, 5, 40)
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
+        (d, low, high)
+    )
+    assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(30, 200, 5, 40))
+
+
+def test_an_interval_crossing_zero_gives_both_ends_to_infinity():
+    c = compare_arms(EventCount(7, 13), EventCount(2, 12))
+    d, low, high = newcombe(7, 13, 2, 12)
+    assert low < 0 < high
+    nn = c.number_needed
+    assert nn.kind == "NNT" and nn.value == pytest.approx(1 / d)
+    assert nn.nnt_range == pytest.approx((1 / high, math.inf))
+    assert nn.nnh_range == pytest.approx((-1 / low, math.inf))
+    assert not nn.significant
+    assert describe_nnt(c) == (
+        f"NNT {math.ceil(1 / d)} (95% CI NNH {math.ceil(-1 / low)} to \u221e to NNT {math.ceil(1 / high)};"
+        " not significant)"
+    )
+
+
+def test_harmful_events_give_a_number_needed_to_harm():
+    # Adverse events: more events on treatment is harm.
+    c = compare_arms(EventCount(20, 30), EventCount(4, 30), events_are_good=False)
+    d, low, high = newcombe(20, 30, 4, 30)
+    assert low > 0
+    nn = c.number_needed
+    assert nn.kind == "NNH" and nn.value == pytest.approx(1 / d)
+    assert nn.nnh_range == pytest.approx((1 / high, 1 / low))
+    assert nn.nnt_range is None
+    assert describe_nnt(c) == f"NNH {math.ceil(1 / d)} (95% CI {math.ceil(1 / high)} to {math.ceil(1 / low)})"
+
+
+def test_fewer_bad_events_on_treatment_is_a_benefit():
+    c = compare_arms(EventCount(2, 40), EventCount(15, 40), events_are_good=False)
+    assert c.number_needed.kind == "NNT"
+    assert c.number_needed.value == pytest.approx(1 / (15 / 40 - 2 / 40))
+
+
+def test_a_lower_level_narrows_the_intervals():
+    z90 = NormalDist().inv_cdf(0.95)
+    c = compare_arms(EventCount(19, 29), EventCount(11, 30), level=0.90)
+    _, low, high = newcombe(19, 29, 11, 30, z90)
+    assert (c.risk_difference.low, c.risk_difference.high) == pytest.approx((low, high))
+    assert (c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(19, 29, 11, 30, z90)[1:])
+    assert describe_risk_ratio(c).startswith("RR 1.79 (90% CI ")
+
+
+def test_counts_from_percentages_are_labelled_approximate():
+    c = compare_arms(arm("55.2%", 29), EventCount(9, 30))
+    assert c.source == SOURCE_APPROXIMATE == "from % and arm size, approximate"
+    assert SOURCE_COUNTS == "computed from the counts"
+
+
+def test_sentences_for_il2_week_24():
+    c = compare_arms(EventCount(19, 29), EventCount(11, 30))
+    d, low, high = newcombe(19, 29, 11, 30)
+    rr, rr_low, rr_high = katz(19, 29, 11, 30)
+    assert (round(100 * d, 1), round(100 * low, 1), round(100 * high, 1)) == (28.9, 3.4, 49.6)
+    assert describe_risk_difference(c) == "Risk difference +28.9 percentage points (95% CI +3.4 to +49.6)"
+    assert (round(rr, 2), round(rr_low, 2), round(rr_high, 2)) == (1.79, 1.04, 3.06)
+    assert describe_risk_ratio(c) == "RR 1.79 (95% CI 1.04 to 3.06)"
+    assert (math.ceil(1 / d), math.ceil(1 / high), math.ceil(1 / low)) == (4, 3, 30)
+    assert describe_nnt(c) == "NNT 4 (95% CI 3 to 30)"
+
+
+counts = st.integers(1, 300).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
+
+
+@given(counts, counts, st.sampled_from([0.9, 0.95, 0.99]))
+def test_intervals_are_coherent(treatment, control, level):
+    c = compare_arms(EventCount(*treatment), EventCount(*control), level)
+    rd = c.risk_difference
+    assert -1 - 1e-12 <= rd.low <= rd.value <= rd.high <= 1 + 1e-12
+    if c.risk_ratio is not None:
+        assert 0 < c.risk_ratio.low <= c.risk_ratio.value <= c.risk_ratio.high
+    nn = c.number_needed
+    assert nn.significant == c.significant
+    for span in (nn.nnt_range, nn.nnh_range):
+        if span is not None:
+            assert 1 - 1e-9 <= span[0] <= span[1]
+    if nn.kind is not None:
+        assert nn.value == pytest.approx(1 / abs(rd.value))
+    describe_nnt(c)  # never fails, whatever the counts
+
+
+# --------------------------------------------------------------------------- audit_p_value
+
+
+def test_il2_week_12_reported_p_is_not_reproduced():
+    # The rule: a test reproduces "0.052" only if its p rounds to 0.052 at three decimals.
+    audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), "0.052")
+    assert audit.chi_square_p == pytest.approx(pearson_p(16, 29, 9, 30))
+    assert audit.fisher_p == pytest.approx(fisher_p(16, 29, 9, 30))
+    assert audit.chi_square_p == pytest.approx(0.0504, abs=5e-5)
+    assert audit.fisher_p == pytest.approx(0.0673, abs=5e-5)
+    assert audit.status == "inconsistent"
+    assert audit.matches == ()
+    assert audit.explanation == (
+        "Reported p = 0.052 is not reproduced from 16/29 vs 9/30: chi-square p = 0.0504,"
+        " Fisher's exact p = 0.0673; the authors may have used another analysis."
+    )
+
+
+@pytest.mark.parametrize(
+    ("reported", "status"),
+    [("0.05", "consistent"), ("0.050", "consistent"), ("0.051", "inconsistent"), ("p > 0.05", "consistent")],
+)
+def test_the_written_decimals_set_the_tolerance(reported, status):
+    assert audit_p_value(EventCount(16, 29), EventCount(9, 30), reported).status == status
+
+
+def test_il2_week_24_matches_the_chi_square():
+    audit = audit_p_value(EventCount(19, 29), EventCount(11, 30), "0.027")
+    assert audit.chi_square_p == pytest.approx(pearson_p(19, 29, 11, 30))
+    assert audit.fisher_p == pytest.approx(fisher_p(19, 29, 11, 30))
+    assert round(audit.chi_square_p, 3) == 0.027
+    assert round(audit.fisher_p, 3) == 0.038
+    assert audit.status == "consistent"
+    assert audit.matches == ("chi-square",)
+    assert audit.explanation.startswith("Reported p = 0.027 matches chi-square on 19/29 vs 11/30")
+
+
+def test_lupus_nephritis_remission_is_not_reproduced():
+    audit = audit_p_value(EventCount(7, 13), EventCount(2, 12), "0.036")
+    assert audit.chi_square_p == pytest.approx(pearson_p(7, 13, 2, 12))
+    assert audit.fisher_p == pytest.approx(fisher_p(7, 13, 2, 12))
+    assert (round(audit.chi_square_p, 3), round(audit.fisher_p, 3)) == (0.053, 0.097)
+    assert audit.status == "inconsistent"
+
+
+def test_counts_reconstructed_from_percentages_are_said_so():
+    audit = audit_p_value(arm("54%", 13), arm("17%", 12), "0.036")
+    assert audit.status == "inconsistent"
+    assert "(counts reconstructed from percentages)" in audit.explanation
+
+
+@pytest.mark.parametrize("reported", ["<0.001", "< 0.001", "p<0.001", "P < 0.001", "\u22640.001", "<=0.001"])
+def test_a_bound(reported):
+    audit = audit_p_value(EventCount(25, 30), EventCount(5, 30), reported)
+    assert pearson_p(25, 30, 5, 30) < 0.001 and fisher_p(25, 30, 5, 30) < 0.001
+    assert audit.status == "consistent"
+    assert audit.matches == ("chi-square", "Fisher's exact")
+
+
+def test_a_bound_that_does_not_hold():
+    audit = audit_p_value(EventCount(19, 29), EventCount(11, 30), "<0.001")
+    assert audit.status == "inconsistent"
+    assert audit.explanation.startswith("Reported p < 0.001 is not reproduced")
+
+
+@pytest.mark.parametrize(("treatment", "control"), [((0, 10), (0, 12)), ((10, 10), (12, 12))])
+def test_a_table_without_contrast_is_not_checkable(treatment, control):
+    audit = audit_p_value(EventCount(*treatment), EventCount(*control), "1.0")
+    assert audit.status == "not-checkable"
+    assert audit.chi_square_p is None and audit.fisher_p is None
+
+
+def test_percentages_that_are_not_counts_are_not_checkable():
+    audit = audit_p_value(arm("55.2%", 30), arm("30%", 30), "0.052")
+    assert audit.status == "not-checkable"
+    assert "not whole counts" in audit.explanation
+
+
+@pytest.mark.parametrize("reported", ["NS", "n.s.", "1.5", ""])
+def test_text_that_is_not_a_p_value_is_not_checkable(reported):
+    audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), reported)
+    assert audit.status == "not-checkable"
+    assert audit.chi_square_p == pytest.approx(pearson_p(16, 29, 9, 30))
+
+
+# --------------------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("hazard-ratio", 1.18, (1.08, 1.29)), "HR 1.18 (95% CI 1.08 to 1.29)"),
+        (("risk-ratio", 1.83, (0.71, 4.76)), "RR 1.83 (95% CI 0.71 to 4.76)"),
+        (("risk-ratio", 19.0, (1.12, 321.9)), "RR 19.0 (95% CI 1.12 to 321.9)"),
+        (("risk-ratio", "19.00", ("1.12", "321.9")), "RR 19.00 (95% CI 1.12 to 321.9)"),
+        (("risk-ratio", 0.86, ("0.30", 2.46)), "RR 0.86 (95% CI 0.30 to 2.46)"),
+        (("odds-ratio", 2, (1, 4)), "OR 2 (95% CI 1 to 4)"),
+        (("rate-ratio", 0.71, (0.5, 0.99)), "rate ratio 0.71 (95% CI 0.5 to 0.99)"),
+        (("mean-difference", -1.5, (-2.3, -0.7)), f"MD {MINUS}1.5 (95% CI {MINUS}2.3 to {MINUS}0.7)"),
+        (("risk-difference", 0.12, (0.02, 0.22)), "RD 0.12 (95% CI 0.02 to 0.22)"),
+        (("percent-change", -12.5, (-20, -5)), f"{MINUS}12.5% change (95% CI {MINUS}20% to {MINUS}5%)"),
+        (("hazard-ratio", 1.5, None), "HR 1.5"),
+        (("hazard-ratio", 1.5, (0.9, 2.6), 0.9), "HR 1.5 (90% CI 0.9 to 2.6)"),
+        (("hazard-ratio", 1.5, (0.9, 2.6), 0.995), "HR 1.5 (99.5% CI 0.9 to 2.6)"),
+    ],
+)
+def test_describe_effect(args, expected):
+    assert describe_effect(*args) == expected
+
+
+def test_describe_effect_refuses_an_unknown_measure():
+    with pytest.raises(ValueError, match="unknown effect measure"):
+        describe_effect("relative-odds", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (321.9, "321.9"),
+        (0.71, "0.71"),
+        (1e-05, "0.00001"),
+        (-0.0, "0.0"),
+        (12, "12"),
+        (" 0.30 ", "0.30"),
+        (-2.5, f"{MINUS}2.5"),
+    ],
+)
+def test_format_number(number, text):
+    assert format_number(number) == text
+
+
+@pytest.mark.parametrize("number", ["1.2.3", "nan", math.nan, math.inf])
+def test_format_number_refuses_non_numbers(number):
+    with pytest.raises(ValueError):
+        format_number(number)
+
+
+def test_format_helpers():
+    assert format_points(0.25172) == "+25.2"
+    assert format_points(-0.1234) == f"{MINUS}12.3"
+    assert format_points(-0.0004) == "0.0"
+    assert format_ratio(1.839080) == "1.84"
+    assert format_ratio(19) == "19.00"
+    assert format_nnt(3.97) == "4"
+    assert format_nnt(4.2) == "5"
+    assert format_nnt(1 / 0.25) == "4"
+    assert format_nnt(1 / (0.7 - 0.45)) == "4"  # 3.9999999999999996 or 4.000000000000001: still 4
+    assert format_nnt(math.inf) == "\u221e"
