@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .content import load_content
+from .csp import add_policy
 from .errors import ContentError
 from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages
 from .publish import AtomicSiteDir
@@ -30,6 +31,7 @@ log = get_plugin_logger(__name__)
 
 WATCHED = ("content", "site_data", "templates")
 COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
+COMMENTS_SCRIPT = "assets/comments.js"
 
 
 class RheumEvidenceConfig(base.Config):
@@ -50,6 +52,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         self.serving = False
         self.pages: list[GeneratedPage] = []
         self.files: dict[str, str] = {}
+        self.comments = False
         self.publisher: AtomicSiteDir | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -73,6 +76,9 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
         )
+        if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(COMMENTS_SCRIPT)
+        self.comments = options.comments is not None
         self.pages = build_pages(content, options, related={})
         self.files = build_files(content, options)
         log.info("%d studies, %d generated pages", len(content.visible(drafts=options.drafts)), len(self.pages))
@@ -90,6 +96,14 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         for path, text in self.files.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        """Give every page a Content-Security-Policy that allows only what it uses."""
+        return add_policy(output, comments=self.comments)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
+        return add_policy(output_content, comments=self.comments) if template_name.endswith(".html") else output_content
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change."""

@@ -76,8 +76,17 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
 def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None:
     html = page(seed_site, "studies/low-dose-il2-sle")
     derived = html.xpath("//table[contains(@class,'re-derived')]//tbody/tr")
-    rows = {row.xpath("string(th)").split("Primary")[0].split("computed")[0].strip(): [td.text_content() for td in row.xpath("td")] for row in derived}
-    assert list(rows) == ["SRI-4 response at week 12", "SRI-4 response at week 24", "Complete remission of lupus nephritis"]
+    rows = {
+        row.xpath("string(th)").split("Primary")[0].split("computed")[0].strip(): [
+            td.text_content() for td in row.xpath("td")
+        ]
+        for row in derived
+    }
+    assert list(rows) == [
+        "SRI-4 response at week 12",
+        "SRI-4 response at week 24",
+        "Complete remission of lupus nephritis",
+    ]
     assert rows["SRI-4 response at week 12"] == [
         "Risk difference +25.2 percentage points (95% CI +0.1 to +46.3)",
         "RR 1.84 (95% CI 0.97 to 3.48)",
@@ -85,8 +94,12 @@ def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None
     ]
     assert all(row.xpath("string(.//span[@class='re-basis'])") == "computed from the counts" for row in derived)
     flags = [li.text_content() for li in html.xpath("//li[@class='re-audit__flag']")]
-    assert any(text.startswith("⚠ SRI-4 response at week 12: p-value not reproduced.") and "chi-square p = 0.0504" in text
-               and "Fisher's exact p = 0.0673" in text for text in flags)
+    assert any(
+        text.startswith("⚠ SRI-4 response at week 12: p-value not reproduced.")
+        and "chi-square p = 0.0504" in text
+        and "Fisher's exact p = 0.0673" in text
+        for text in flags
+    )
     svg = html.xpath("//figure[@class='re-chart-figure']/svg")[0]
     assert svg.get("role") == "img" and svg.xpath("title") and svg.xpath("desc")
     assert "55.2%" in html.xpath("string(//figure/figcaption)")
@@ -157,6 +170,13 @@ def test_comments_placeholder_loads_nothing_from_elsewhere(seed_site: Path) -> N
     assert [src for src in external if not src.startswith("https://rheum-evidence.github.io/")] == []
 
 
+def test_every_page_carries_a_content_security_policy(seed_site: Path) -> None:
+    for html_file in seed_site.rglob("*.html"):
+        html = lxml.html.fromstring(html_file.read_bytes())
+        assert html.xpath("//head/meta[@http-equiv='Content-Security-Policy']"), html_file
+    assert "comments.js" not in (seed_site / "studies/low-dose-il2-sle/index.html").read_text()
+
+
 def test_giscus_settings_produce_the_comment_container(site_project) -> None:
     config = site_project.root / "mkdocs.yml"
     config.write_text(
@@ -170,6 +190,9 @@ def test_giscus_settings_produce_the_comment_container(site_project) -> None:
     giscus = section.xpath(".//div[@class='re-giscus']")[0]
     assert (giscus.get("data-repo"), giscus.get("data-repo-id")) == ("octo/rheum", "R_1")
     assert (giscus.get("data-category"), giscus.get("data-category-id")) == ("Comments", "DIC_2")
+    scripts = page(site, "studies/aav-mortality-usa").xpath("//script/@src")
+    assert "../../assets/comments.js" in scripts
+    assert (site / "assets/comments.js").exists()
 
 
 def test_incomplete_giscus_settings_stop_the_build(site_project, caplog) -> None:

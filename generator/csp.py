@@ -1,0 +1,52 @@
+"""A Content-Security-Policy for each built page.
+
+The policy allows only what the site uses: its own files, the theme's inline
+scripts (each allowed by its SHA-256 hash, computed from the finished page, so
+no other inline script can run) and, when comments are configured, giscus.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from markupsafe import escape
+
+__all__ = ["GISCUS_ORIGIN", "add_policy", "policy"]
+
+GISCUS_ORIGIN = "https://giscus.app"
+
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+_NOT_EXECUTED = re.compile(r"""\b(src=|type=["']?application/(ld\+)?json)""", re.IGNORECASE)
+
+
+def policy(script_hashes: list[str], *, comments: bool) -> str:
+    """The policy text for a page whose inline scripts have ``script_hashes``."""
+    extra = f" {GISCUS_ORIGIN}" if comments else ""
+    scripts = " ".join(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {scripts}{extra}".replace("  ", " "),
+            "style-src 'self' 'unsafe-inline'",  # the theme sets style attributes
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            f"frame-src {GISCUS_ORIGIN}" if comments else "frame-src 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def add_policy(html: str, *, comments: bool) -> str:
+    """Insert a CSP ``<meta>`` as the first element of ``<head>``."""
+    hashes = [
+        base64.b64encode(hashlib.sha256(match["body"].encode("utf-8")).digest()).decode()
+        for match in _INLINE_SCRIPT.finditer(html)
+        if not _NOT_EXECUTED.search(match["attrs"]) and match["body"].strip()
+    ]
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(policy(hashes, comments=comments))}">'
+    return html.replace("<head>", "<head>\n    " + meta, 1)
