@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help=f"write the JSON Schema of a study file to {SCHEMA_FILE}")
     schema.set_defaults(run=_schema)
+
+    synthetic = commands.add_parser("synth", help="write N synthetic, valid study files (for benchmarks)")
+    synth.add_arguments(synthetic)
+    synthetic.set_defaults(run=synth.run)
     return parser
 
 

@@ -21,9 +21,12 @@ _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", r
 _NOT_EXECUTED = re.compile(r"""\b(src=|type=["']?application/(ld\+)?json)""", re.IGNORECASE)
 
 
-def policy(script_hashes: list[str], *, comments: bool) -> str:
-    """The policy text for a page whose inline scripts have ``script_hashes``."""
-    extra = f" {GISCUS_ORIGIN}" if comments else ""
+def policy(script_hashes: list[str], *, comments: bool, wasm: bool = False) -> str:
+    """The policy text for a page whose inline scripts have ``script_hashes``.
+
+    ``wasm`` allows WebAssembly, which the search page's index reader needs.
+    """
+    extra = (" 'wasm-unsafe-eval'" if wasm else "") + (f" {GISCUS_ORIGIN}" if comments else "")
     scripts = " ".join(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))
     return "; ".join(
         [
@@ -48,5 +51,6 @@ def add_policy(html: str, *, comments: bool) -> str:
         for match in _INLINE_SCRIPT.finditer(html)
         if not _NOT_EXECUTED.search(match["attrs"]) and match["body"].strip()
     ]
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(policy(hashes, comments=comments))}">'
+    text = policy(hashes, comments=comments, wasm="pagefind-ui.js" in html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(text)}">'
     return html.replace("<head>", "<head>\n    " + meta, 1)

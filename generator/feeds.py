@@ -163,17 +163,18 @@ def _authors(record: StudyRecord, content: Content) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- Atom
 
 
-def _xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot represent (lxml would refuse them)."""
-    return _NOT_XML_CHAR.sub("", text)
+def _xml_text(text: str, fallback: str = "") -> str:
+    """``text`` without the characters XML 1.0 cannot represent (lxml would refuse them).
+
+    A title left empty takes ``fallback``: feedgen refuses an empty title.
+    """
+    return _NOT_XML_CHAR.sub("", text) or fallback
 
 
-def _atom(
-    studies: list[StudyRecord], content: Content, base: str, site_name: str, home: str, title: str
-) -> bytes:
+def _atom(studies: list[StudyRecord], content: Content, base: str, site_name: str, home: str, title: str) -> bytes:
     feed = FeedGenerator()
     feed.id(home + ATOM_FILE)
-    feed.title(_xml_text(title))
+    feed.title(_xml_text(title, home))
     feed.author({"name": _xml_text(site_name)})  # Atom wants a feed author when an entry has none
     feed.link(href=home, rel="alternate", type="text/html")
     feed.link(href=home + ATOM_FILE, rel="self", type=ATOM_TYPE)
@@ -189,7 +190,7 @@ def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, base
     study, url = record.study, _study_url(base, record)
     entry = feed.add_entry(order="append")  # feedgen prepends by default; keep newest first
     entry.id(url)
-    entry.title(_xml_text(study.title))
+    entry.title(_xml_text(study.title, record.slug))
     entry.link(href=url, rel="alternate", type="text/html")
     entry.summary(_xml_text(study.summary))
     entry.published(_midnight(study.published))

@@ -79,7 +79,7 @@ def build_pages(
     """Every generated page of the site, in a stable order."""
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
-    pages = [_home(content, records, options)]
+    pages = [_home(content, records, options), _search_page()]
     pages += [_study(record, content, by_slug, related.get(record.slug, ()), options) for record in records]
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
@@ -118,10 +118,18 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
             latest=latest,
             conditions=conditions,
             archive_href=relative_href(src, "archive/index.md"),
+            search_href=relative_href(src, "search.md"),
             conditions_href=relative_href(src, "conditions/index.md"),
             total=len(records),
         ),
     )
+
+
+def _search_page() -> GeneratedPage:
+    src = "search.md"
+    meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
+    links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
+    return GeneratedPage(src, render_page("search.md.j2", meta, **links))
 
 
 def _study(

@@ -24,6 +24,7 @@ from .csp import add_policy
 from .errors import ContentError
 from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages
 from .publish import AtomicSiteDir
+from .search import SearchIndexError, index_site
 
 __all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
 
@@ -114,7 +115,11 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Publish the finished build in one step."""
+        """Index the finished build for search, then publish it in one step."""
+        try:
+            index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
         if self.publisher is not None:
             self.publisher.commit()
             self.publisher = None

@@ -137,7 +137,7 @@ def test_every_relative_link_resolves_to_a_built_file(seed_site: Path) -> None:
 def test_fixed_size_nav_lists_sections_never_studies(seed_site: Path) -> None:
     nav = page(seed_site, "studies/low-dose-il2-sle").xpath("//nav[contains(@class,'md-nav--primary')]//li/a")
     assert [link.text_content().strip() for link in nav] == [
-        "Home", "Conditions", "Topics", "Archive", "About", "Editorial policy", "Disclaimer",
+        "Home", "Conditions", "Topics", "Archive", "Search", "About", "Editorial policy", "Disclaimer",
     ]  # fmt: skip
 
 
@@ -160,6 +160,19 @@ def test_listing_pages(seed_site: Path) -> None:
     for name in ("about", "editorial-policy", "disclaimer"):
         assert (seed_site / name / "index.html").exists()
     assert "Page not found" in (seed_site / "404.html").read_text()
+
+
+def test_search_index_covers_studies_only(seed_site: Path) -> None:
+    assert (seed_site / "pagefind" / "pagefind-ui.js").exists()
+    assert (seed_site / "pagefind" / "pagefind-entry.json").exists()
+    search = page(seed_site, "search")
+    assert search.xpath("//div[@id='search']")
+    assert "../pagefind/pagefind-ui.js" in search.xpath("//script/@src")
+    study = page(seed_site, "studies/low-dose-il2-sle")
+    assert study.xpath("//div[@data-pagefind-body]")
+    assert not page(seed_site, "").xpath("//*[@data-pagefind-body]")
+    home_form = page(seed_site, "").xpath("//form[@role='search']")[0]
+    assert (home_form.get("action"), home_form.xpath("string(.//input/@name)")) == ("search/", "q")
 
 
 def test_comments_placeholder_loads_nothing_from_elsewhere(seed_site: Path) -> None:

@@ -1,0 +1,444 @@
+"""Open data: every published study as JSON and CSV, for re-use and analysis.
+
+:func:`open_data` returns the files as bytes keyed by their path in the site:
+
+``studies.json``
+    one object per study with everything structured about it (the article
+    body is left out: it is prose, not data).  Results, p values and other
+    editor text are given exactly as written; effect estimates and their
+    intervals are JSON numbers (``outcomes.csv`` keeps them as written, so
+    "0.30" keeps its reported precision there).  Its shape is
+    :data:`STUDIES_JSON_SCHEMA` (JSON Schema 2020-12), published alongside as
+    ``schema/studies.schema.json``.
+``studies.csv``
+    one row per study; list fields are joined with ``"; "`` (use the JSON
+    when an item may itself contain that separator).
+``outcomes.csv``
+    one row per outcome per arm with a result; an outcome with no per-arm
+    result (an effect estimate only) has one row with the arm left empty.
+    The outcome's p value and effect estimate are repeated on each of its rows.
+
+CSV files are UTF-8 (no byte-order mark), comma-separated, quoted where needed
+and lines end CR LF (RFC 4180).
+
+Formula injection: a spreadsheet that opens a CSV runs any cell starting with
+``=``, ``+``, ``-`` or ``@`` (or tab, CR, LF, NUL, or the full-width
+``＝＋－＠``) as a formula, and study text is written by people.  Such a cell
+gets a leading apostrophe, which spreadsheets read as "this is text" and
+hide.  A cell that is a plain number (``-1.6``, ``+2``, ``1e-05``) is left
+alone: it cannot be a formula, and an apostrophe would turn a negative
+estimate into text.
+
+The module is pure: no MkDocs, no files, no clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .citation import doi_url, pubmed_url
+from .content import Content, StudyRecord
+from .designs import DESIGN_KEYS, DESIGNS
+from .model import EFFECT_MEASURES, Effect, Outcome, Source
+from .urls import page_url, study_src
+
+__all__ = [
+    "OUTCOME_COLUMNS",
+    "SCHEMA_PATH",
+    "STUDIES_JSON_SCHEMA",
+    "STUDY_COLUMNS",
+    "neutralise_cell",
+    "open_data",
+]
+
+SCHEMA_PATH = "schema/studies.schema.json"
+LIST_SEPARATOR = "; "
+
+STUDY_COLUMNS = (
+    "slug",
+    "url",
+    "title",
+    "published",
+    "updated",
+    "condition",
+    "also_conditions",
+    "topics",
+    "summary",
+    "design",
+    "design_name",
+    "blinding",
+    "comparator",
+    "setting",
+    "country",
+    "participants",
+    "population",
+    "follow_up",
+    "arms",
+    "source_title",
+    "source_journal",
+    "source_year",
+    "doi",
+    "pmid",
+    "registration",
+    "source_url",
+    "related",
+)
+OUTCOME_COLUMNS = (
+    "slug",
+    "outcome",
+    "primary",
+    "arm",
+    "arm_label",
+    "value",
+    "p_value",
+    "effect_measure",
+    "effect_estimate",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+)
+
+# Characters that make a spreadsheet read a cell as a formula when they lead it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def open_data(
+    studies: Sequence[StudyRecord], content: Content, site_url: str, related: Mapping[str, Sequence[str]]
+) -> dict[str, bytes]:
+    """The open-data files, keyed by their path in the site.
+
+    ``studies`` are the studies readers see (no drafts), in the order to
+    list them; ``content`` only supplies names.  ``related`` maps a slug to
+    its "More like this" slugs; slugs not among ``studies`` are dropped, so
+    a draft can never leak through it.  ``site_url`` is the absolute address
+    of the site, used for each study's ``url``.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    shown = {record.slug for record in studies}
+    records = [_study_json(r, content, base, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
+    document = {"$schema": base + SCHEMA_PATH, "count": len(records), "studies": records}
+    return {
+        "studies.json": _json_bytes(document),
+        "studies.csv": _csv_bytes(STUDY_COLUMNS, (_study_row(item) for item in records)),
+        "outcomes.csv": _csv_bytes(OUTCOME_COLUMNS, (row for r in studies for row in _outcome_rows(r))),
+        SCHEMA_PATH: _json_bytes(STUDIES_JSON_SCHEMA),
+    }
+
+
+def neutralise_cell(text: str) -> str:
+    """``text`` made safe to open in a spreadsheet: an apostrophe before a formula-like start.
+
+    Plain numbers such as ``-1.6`` are returned unchanged.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+# --------------------------------------------------------------------------- studies.json
+
+
+def _study_json(record: StudyRecord, content: Content, base: str, related: list[str]) -> dict[str, Any]:
+    study, details = record.study, record.study.study
+    return {
+        "slug": record.slug,
+        "url": base + page_url(study_src(record.slug)),
+        "title": study.title,
+        "published": study.published.isoformat(),
+        "updated": study.updated.isoformat() if study.updated else None,
+        "authors": [_author(key, content) for key in study.authors],
+        "condition": study.condition,
+        "condition_name": _condition_name(study.condition, content),
+        "also_conditions": list(study.also_conditions),
+        "topics": list(study.topics),
+        "summary": study.summary,
+        "key_findings": list(study.key_findings),
+        "design": details.design,
+        "design_name": DESIGNS[details.design].name,
+        "blinding": details.blinding,
+        "comparator": details.comparator,
+        "setting": details.setting,
+        "country": list(details.country),
+        "participants": details.participants,
+        "population": details.population,
+        "follow_up": details.follow_up,
+        "arms": [arm.model_dump(mode="json") for arm in details.arms],
+        "outcomes": [_outcome_json(outcome) for outcome in details.outcomes],
+        "adverse_events": [{"name": e.name, "results": dict(e.results or {})} for e in details.adverse_events],
+        "source": _source_json(study.source),
+        "disclosures": study.disclosures,
+        "related": related,
+    }
+
+
+def _author(key: str, content: Content) -> dict[str, str]:
+    author = content.authors.get(key)
+    return {"key": key, "name": author.name if author else key}
+
+
+def _condition_name(key: str, content: Content) -> str:
+    condition = content.conditions.get(key)
+    return condition.name if condition else key
+
+
+def _outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "name": outcome.name,
+        "primary": outcome.primary,
+        "results": dict(outcome.results or {}),
+        "p_value": outcome.p_value,
+        "effect": _effect_json(outcome.effect),
+    }
+
+
+def _effect_json(effect: Effect | None) -> dict[str, Any] | None:
+    if effect is None:
+        return None
+    return {
+        "measure": effect.measure,
+        "estimate": float(effect.estimate),
+        "ci": [float(bound) for bound in effect.ci] if effect.ci else None,
+        "ci_level": effect.ci_level,
+    }
+
+
+def _source_json(source: Source | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {
+        "title": source.title,
+        "journal": source.journal,
+        "year": source.year,
+        "doi": source.doi,
+        "doi_url": doi_url(source.doi) if source.doi else None,
+        "pmid": source.pmid,
+        "pubmed_url": pubmed_url(source.pmid) if source.pmid else None,
+        "registration": list(source.registration),
+        "url": source.url,
+    }
+
+
+def _json_bytes(document: Any) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # Lone surrogates cannot be encoded as UTF-8; they can only come from a broken source.
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8") + b"\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _study_row(item: dict[str, Any]) -> dict[str, Any]:
+    """A ``studies.csv`` row from the study's JSON object, so the two files always agree."""
+    source = item["source"] or {}
+    return {
+        **{key: item[key] for key in STUDY_COLUMNS if key in item},
+        "arms": [arm["label"] for arm in item["arms"]],
+        "source_title": source.get("title"),
+        "source_journal": source.get("journal"),
+        "source_year": source.get("year"),
+        "doi": source.get("doi"),
+        "pmid": source.get("pmid"),
+        "registration": source.get("registration", []),
+        "source_url": source.get("url"),
+    }
+
+
+def _outcome_rows(record: StudyRecord) -> Iterable[dict[str, Any]]:
+    details = record.study.study
+    labels = {arm.key: arm.label for arm in details.arms}
+    for outcome in details.outcomes:
+        effect = outcome.effect
+        common = {
+            "slug": record.slug,
+            "outcome": outcome.name,
+            "primary": outcome.primary,
+            "p_value": outcome.p_value,
+            "effect_measure": effect.measure if effect else None,
+            "effect_estimate": _written(effect.estimate) if effect else None,
+            "ci_low": _written(effect.ci[0]) if effect and effect.ci else None,
+            "ci_high": _written(effect.ci[1]) if effect and effect.ci else None,
+            "ci_level": effect.ci_level if effect and effect.ci else None,
+        }
+        results = _in_arm_order(outcome.results or {}, labels)
+        if not results:
+            yield common
+        for arm, value in results:
+            yield common | {"arm": arm, "arm_label": labels.get(arm, arm), "value": value}
+
+
+def _written(number: str | float) -> str:
+    """A number as the editor wrote it ("0.30" keeps its reported precision)."""
+    return str(number).strip()
+
+
+def _in_arm_order(results: Mapping[str, str], labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Results in the order the study lists its arms (then any others as written)."""
+    order = {key: index for index, key in enumerate(labels)}
+    return sorted(results.items(), key=lambda item: order.get(item[0], len(order)))
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: lists joined, then neutralised once (only the cell's start reaches a formula)."""
+    return neutralise_cell(_SURROGATE.sub("\ufffd", _text(value)))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.join(_text(item) for item in value)
+    return str(value)
+
+
+def _csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _strings() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}}
+
+
+def _closed(properties: dict[str, Any], description: str) -> dict[str, Any]:
+    """An object with exactly ``properties``, all required (absent values are ``null`` or ``[]``)."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+_TEXT = {"type": "string"}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
+_SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
+_RESULTS = {
+    "type": "object",
+    "description": "arm key → the result as written: a percentage (55.2%), a count (16/29) or a number (9)",
+    "additionalProperties": {"type": "string"},
+}
+
+_EFFECT = _closed(
+    {
+        "measure": {"enum": list(EFFECT_MEASURES)},
+        "estimate": {"type": "number"},
+        "ci": _nullable({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}),
+        "ci_level": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+    },
+    "An effect estimate with its confidence interval [low, high].",
+)
+
+_STUDY = _closed(
+    {
+        "slug": _SLUG,
+        "url": _URL,
+        "title": _TEXT,
+        "published": _DATE,
+        "updated": _nullable(_DATE),
+        "authors": {"type": "array", "items": _closed({"key": _TEXT, "name": _TEXT}, "An author.")},
+        "condition": _SLUG,
+        "condition_name": _TEXT,
+        "also_conditions": {"type": "array", "items": _SLUG},
+        "topics": _strings(),
+        "summary": _TEXT,
+        "key_findings": _strings(),
+        "design": {"enum": list(DESIGN_KEYS)},
+        "design_name": _TEXT,
+        "blinding": _nullable({"enum": ["open-label", "single-blind", "double-blind"]}),
+        "comparator": _nullable(_TEXT),
+        "setting": _nullable(_TEXT),
+        "country": _strings(),
+        "participants": _nullable({"type": "integer", "minimum": 1}),
+        "population": _nullable(_TEXT),
+        "follow_up": _nullable(_TEXT),
+        "arms": {
+            "type": "array",
+            "items": _closed(
+                {
+                    "key": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                    "label": _TEXT,
+                    "participants": _nullable({"type": "integer", "minimum": 1}),
+                    "intervention": _nullable(_TEXT),
+                },
+                "One arm (group) of the study.",
+            ),
+        },
+        "outcomes": {
+            "type": "array",
+            "items": _closed(
+                {
+                    "name": _TEXT,
+                    "primary": {"type": "boolean"},
+                    "results": _RESULTS,
+                    "p_value": _nullable({"type": "string", "description": 'as written: "0.052" or "<0.001"'}),
+                    "effect": _nullable(_EFFECT),
+                },
+                "One outcome: per-arm results, an effect estimate, or both.",
+            ),
+        },
+        "adverse_events": {
+            "type": "array",
+            "items": _closed({"name": _TEXT, "results": _RESULTS}, "One adverse event with per-arm results."),
+        },
+        "source": _nullable(
+            _closed(
+                {
+                    "title": _nullable(_TEXT),
+                    "journal": _nullable(_TEXT),
+                    "year": _nullable({"type": "integer"}),
+                    "doi": _nullable(_TEXT),
+                    "doi_url": _nullable(_URL),
+                    "pmid": _nullable({"type": "string", "pattern": r"^\d+$"}),
+                    "pubmed_url": _nullable(_URL),
+                    "registration": _strings(),
+                    "url": _nullable(_URL),
+                },
+                "The publication the summary is about.",
+            )
+        ),
+        "disclosures": _nullable(_TEXT),
+        "related": {"type": "array", "items": _SLUG, "description": 'slugs listed under "More like this"'},
+    },
+    "One published study.",
+)
+
+STUDIES_JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Rheum Evidence studies",
+    "description": "Every published study of the site, newest first (studies.json).",
+    "type": "object",
+    "properties": {
+        "$schema": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "studies": {"type": "array", "items": {"$ref": "#/$defs/study"}},
+    },
+    "required": ["count", "studies"],
+    "additionalProperties": False,
+    "$defs": {"study": _STUDY},
+}
+"""JSON Schema (draft 2020-12) of ``studies.json``."""

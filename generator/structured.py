@@ -1,0 +1,267 @@
+"""Machine-readable descriptions of a page for search engines and link previews.
+
+:func:`head_html` gives a study page's ``<head>`` additions: schema.org JSON-LD
+(a ``MedicalScholarlyArticle`` about the study's conditions whose main entity
+is the study, citing the source article), OpenGraph and Twitter card meta
+tags.  :func:`site_head_html` gives the OpenGraph and Twitter tags of any
+other page.  The canonical link is the theme's job and is not repeated here.
+
+The vocabulary follows schema.org: ``MedicalTrial`` with ``trialDesign``
+members (RandomizedTrial, DoubleBlindedTrial, SingleBlindedTrial, OpenTrial,
+PlaceboControlledTrial, MultiCenterTrial, SingleCenterTrial,
+InternationalTrial) and ``MedicalObservationalStudy`` with ``studyDesign``
+members (CohortStudy, CrossSectional, CaseSeries, Registry, Observational;
+schema.org has no case-control member, so a case-control study is
+Observational).  Reviews and other designs are the umbrella ``MedicalStudy``;
+guidelines and narrative reviews describe no study of their own.
+
+All text is untrusted.  JSON-LD sits inside ``<script>``, where HTML escaping
+does not apply and ``</script>`` in a title would end the element, so the
+JSON's ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``,
+``\\u0026`` (still the same JSON string), and U+2028/U+2029 too for old
+JavaScript parsers.  Meta tag attributes are HTML-escaped.
+
+The module is pure: no MkDocs, no files, no clock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+from urllib.parse import urljoin
+
+from .citation import doi_url, pubmed_url, registry_url
+from .content import Content, StudyRecord
+from .designs import DESIGNS
+from .model import Source, Study
+from .urls import condition_src, relative_href, study_src
+
+__all__ = ["head_html", "json_ld", "site_head_html", "script_json"]
+
+SCHEMA = "https://schema.org/"
+
+_OBSERVATIONAL_DESIGNS = {
+    "cohort": "CohortStudy",
+    "registry-analysis": "Registry",
+    "cross-sectional": "CrossSectional",
+    "case-series": "CaseSeries",
+    "case-control": "Observational",
+    "mortality-trend-analysis": "Observational",
+    "biomarker-study": "Observational",
+}
+_TRIAL_DESIGNS = {"randomized-controlled-trial", "non-randomized-trial"}
+_UMBRELLA_DESIGNS = {"meta-analysis", "systematic-review", "case-report", "other"}
+_BLINDING = {"double-blind": "DoubleBlindedTrial", "single-blind": "SingleBlindedTrial", "open-label": "OpenTrial"}
+_MULTI_CENTRE = re.compile(r"\bmulti-?\s?cent(?:er|re)", re.IGNORECASE)
+_SINGLE_CENTRE = re.compile(r"\bsingle-?\s?cent(?:er|re)", re.IGNORECASE)
+_PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
+
+# Characters that must not appear raw in a <script> element's JSON: "<" could
+# start "</script" or "<!--", and U+2028/U+2029 end lines in old JavaScript.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
+# Control characters (tab and newlines aside) and lone surrogates: HTML has no
+# use for them in an attribute and UTF-8 cannot encode a surrogate.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def head_html(record: StudyRecord, content: Content, page_url: str, site_name: str) -> str:
+    """The ``<head>`` additions of a study page: JSON-LD, OpenGraph and Twitter card tags.
+
+    ``page_url`` is the page's absolute address (``site_url`` +
+    ``studies/<slug>/``); with an empty ``page_url`` the URL fields are left out.
+    """
+    study = record.study
+    data = json_ld(record, content, page_url, site_name)
+    meta = _social_meta("article", study.title, study.summary, page_url, site_name)
+    modified = study.updated or study.published
+    meta += [
+        ("property", "article:published_time", study.published.isoformat()),
+        ("property", "article:modified_time", modified.isoformat()),
+    ]
+    if condition := content.conditions.get(study.condition):
+        meta.append(("property", "article:section", condition.name))
+    meta += [("property", "article:tag", topic) for topic in dict.fromkeys(study.topics)]
+    return "\n".join([script_json(data), *_meta_tags(meta)]) + "\n"
+
+
+def site_head_html(page_url: str, site_name: str, title: str, description: str | None = None) -> str:
+    """OpenGraph and Twitter card tags for a page that is not a study (home, listings, hand-written pages)."""
+    return "\n".join(_meta_tags(_social_meta("website", title, description, page_url, site_name))) + "\n"
+
+
+def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str) -> dict[str, Any]:
+    """The schema.org description of a study page, as a JSON-ready dictionary."""
+    study = record.study
+    modified = study.updated or study.published
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalScholarlyArticle",
+        "headline": study.title,
+        "description": study.summary,
+        "datePublished": study.published.isoformat(),
+        "dateModified": modified.isoformat(),
+        "inLanguage": "en",
+        "isAccessibleForFree": True,
+        "publisher": {"@type": "Organization", "name": site_name},
+    }
+    if page_url:
+        article |= {"url": page_url, "mainEntityOfPage": page_url}
+    if authors := _authors(study, content):
+        article["author"] = authors
+    if study.topics:
+        article["keywords"] = list(dict.fromkeys(study.topics))
+    article["about"] = _conditions(record, content, page_url)
+    if entity := _study_entity(record, content, page_url):
+        article["mainEntity"] = entity
+    if citation := _citation(study.source):
+        article["citation"] = citation
+    return article
+
+
+def script_json(data: Any) -> str:
+    """``data`` as a ``<script type="application/ld+json">`` element no text inside can break out of."""
+    # json.dumps escapes control characters; lone surrogates it leaves raw, and UTF-8 cannot carry them.
+    text = _SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False, indent=2))
+    text = _SCRIPT_UNSAFE.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
+    return f'<script type="application/ld+json">\n{text}\n</script>'
+
+
+# --------------------------------------------------------------------------- JSON-LD parts
+
+
+def _authors(study: Study, content: Content) -> list[dict[str, Any]]:
+    # authors.yaml does not say whether an entry is a person or a team; Person
+    # is the usual reading of a byline and schema.org accepts either type.
+    people = []
+    for key in study.authors:
+        if (author := content.authors.get(key)) is None:
+            continue
+        person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        if author.affiliation:
+            person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+        if author.url:
+            person["url"] = author.url
+        people.append(person)
+    return people
+
+
+def _conditions(record: StudyRecord, content: Content, page_url: str) -> list[dict[str, Any]]:
+    """The study's conditions as ``MedicalCondition`` objects, main condition first."""
+    keys = dict.fromkeys([record.study.condition, *record.study.also_conditions])
+    return [_condition(key, record, content, page_url) for key in keys]
+
+
+def _condition(key: str, record: StudyRecord, content: Content, page_url: str) -> dict[str, Any]:
+    condition = content.conditions.get(key)
+    entity: dict[str, Any] = {"@type": "MedicalCondition", "name": condition.name if condition else key}
+    if condition:
+        names = [name for name in dict.fromkeys([condition.short_name, *condition.synonyms]) if name != condition.name]
+        if names:
+            entity["alternateName"] = names
+    if page_url:
+        entity["url"] = urljoin(page_url, relative_href(study_src(record.slug), condition_src(key)))
+    return entity
+
+
+def _study_entity(record: StudyRecord, content: Content, page_url: str) -> dict[str, Any] | None:
+    """The study itself: a trial, an observational study, a study of another kind, or None."""
+    details = record.study.study
+    design = details.design
+    if design in _TRIAL_DESIGNS:
+        entity = {"@type": "MedicalTrial", "trialDesign": _trial_designs(record.study)}
+    elif design in _OBSERVATIONAL_DESIGNS:
+        entity = {"@type": "MedicalObservationalStudy", "studyDesign": SCHEMA + _OBSERVATIONAL_DESIGNS[design]}
+    elif design in _UMBRELLA_DESIGNS:
+        entity = {"@type": "MedicalStudy"}
+    else:
+        return None
+    entity["description"] = DESIGNS[design].name
+    entity["healthCondition"] = _conditions(record, content, page_url)
+    if details.country:
+        entity["studyLocation"] = [{"@type": "Country", "name": country} for country in details.country]
+    source = record.study.source
+    if source and source.registration:
+        entity["identifier"] = list(source.registration)
+        if registries := [url for url in map(registry_url, source.registration) if url]:
+            entity["sameAs"] = registries
+    return entity
+
+
+def _trial_designs(study: Study) -> list[str]:
+    """The schema.org ``MedicalTrialDesign`` members the study file supports."""
+    details = study.study
+    members = ["RandomizedTrial"] if details.design == "randomized-controlled-trial" else []
+    if details.blinding:
+        members.append(_BLINDING[details.blinding])
+    if details.comparator and _PLACEBO.search(details.comparator):
+        members.append("PlaceboControlledTrial")
+    # The setting is free text; only an explicit "multicentre"/"single-centre" is read.
+    if details.setting and _MULTI_CENTRE.search(details.setting):
+        members.append("MultiCenterTrial")
+    elif details.setting and _SINGLE_CENTRE.search(details.setting):
+        members.append("SingleCenterTrial")
+    if len(set(details.country)) > 1:
+        members.append("InternationalTrial")
+    return [SCHEMA + member for member in members]
+
+
+def _citation(source: Source | None) -> dict[str, Any] | None:
+    """The source article as a ``ScholarlyArticle``, or None when nothing identifies it."""
+    if source is None or not (source.title or source.doi or source.pmid or source.url):
+        return None
+    work: dict[str, Any] = {"@type": "ScholarlyArticle"}
+    if source.title:
+        work["name"] = " ".join(source.title.split())
+    if source.journal:
+        work["isPartOf"] = {"@type": "Periodical", "name": source.journal}
+    if source.year:
+        work["datePublished"] = str(source.year)
+    identifiers, same_as = [], []
+    if source.doi:
+        same_as.append(doi_url(source.doi))
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": source.doi, "url": same_as[-1]})
+    if source.pmid:
+        same_as.append(pubmed_url(source.pmid))
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": source.pmid, "url": same_as[-1]})
+    if identifiers:
+        work["identifier"] = identifiers
+        work["sameAs"] = same_as
+    if url := source.url or (same_as[0] if same_as else None):
+        work["url"] = url
+    return work
+
+
+# --------------------------------------------------------------------------- meta tags
+
+
+def _social_meta(
+    kind: str, title: str, description: str | None, page_url: str, site_name: str
+) -> list[tuple[str, str, str]]:
+    """OpenGraph and Twitter card tags as (attribute, name, content)."""
+    meta = [("property", "og:type", kind), ("property", "og:title", title)]
+    if description:
+        meta.append(("property", "og:description", description))
+    if page_url:
+        meta.append(("property", "og:url", page_url))
+    meta += [("property", "og:site_name", site_name), ("name", "twitter:card", "summary")]
+    meta.append(("name", "twitter:title", title))
+    if description:
+        meta.append(("name", "twitter:description", description))
+    return meta
+
+
+def _meta_tags(meta: Iterable[tuple[str, str, str]]) -> list[str]:
+    return [f'<meta {attribute}="{escape(name)}" content="{_attribute(value)}">' for attribute, name, value in meta]
+
+
+def _attribute(text: str) -> str:
+    """Plain text for an attribute: one line, no control characters, HTML-escaped."""
+    return escape(" ".join(_NOT_TEXT.sub("", text).split()), quote=True)
