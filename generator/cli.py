@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from . import synth
 from .content import SLUG_RULE, STUDIES_DIR, load_content
 from .errors import ContentError
 from .model import SLUG_PATTERN, Study
