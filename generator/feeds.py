@@ -65,13 +65,15 @@ def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, 
     (``content`` only supplies condition and author names).  Each feed holds
     at most :data:`FEED_LIMIT` studies.  Returns ``feed.xml`` and
     ``feed.json`` for the whole site, and ``conditions/<key>/feed.xml`` and
-    ``conditions/<key>/feed.json`` for each condition with at least one study.
+    ``conditions/<key>/feed.json`` for every condition of the vocabulary, so
+    a reader can subscribe to a condition before its first study appears.
     """
     base = _base(site_url)
     files = _feed_pair(studies, content, base, site_name, "", site_name)
-    for key, members in _by_condition(studies).items():
-        condition = content.conditions.get(key)
-        title = f"{site_name}: {condition.name if condition else key}"
+    members_of = _by_condition(studies)
+    for key, condition in sorted(content.conditions.items()):
+        members = members_of.get(key, [])
+        title = f"{site_name}: {condition.name}"
         folder = page_url(condition_src(key))
         files |= _feed_pair(members, content, base, site_name, folder, title)
     return files

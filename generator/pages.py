@@ -17,14 +17,20 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
+from markupsafe import escape
+
 from .citation import doi_url, pubmed_url, reference_text
 from .content import Content, StudyRecord
 from .designs import DESIGNS
 from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
+from .feeds import feed_links, site_feeds
+from .opendata import open_data
 from .render import format_date, markdown_to_safe_html, render_page
+from .structured import head_html
 from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
+from .urls import page_url as page_url_of
 
-__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages"]
+__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages", "default_head"]
 
 
 class RelatedLink(Protocol):
@@ -50,6 +56,8 @@ class SiteOptions:
     """Choices that shape the generated pages."""
 
     drafts: bool = False
+    site_url: str = "https://example.org/"
+    site_name: str = "Rheum Evidence"
     per_page: int = 50
     home_latest: int = 20
     comments: Comments | None = None
@@ -61,6 +69,7 @@ class GeneratedPage:
 
     src: str
     text: str
+    head: str = ""  # extra HTML for <head>: feed links, structured data
 
 
 @dataclass
@@ -71,6 +80,7 @@ class _Listing:
     title: str
     intro: str
     records: list[StudyRecord] = field(default_factory=list)
+    condition: str | None = None  # the condition key, for hubs (they have their own feeds)
 
 
 def build_pages(
@@ -92,12 +102,32 @@ def build_pages(
     return pages
 
 
-def build_files(content: Content, options: SiteOptions) -> dict[str, str]:
-    """Files that are not pages, by path in the site: citation downloads."""
-    files: dict[str, str] = {}
+def build_files(
+    content: Content, options: SiteOptions, related: Mapping[str, Sequence[RelatedLink]]
+) -> dict[str, str | bytes]:
+    """Files that are not pages, by path in the site: citations, feeds and open data.
+
+    Feeds and open data never include drafts, even in a preview with drafts.
+    """
+    files: dict[str, str | bytes] = {}
     for record in content.visible(drafts=options.drafts):
         files.update(citation_files(record))
+    published = content.visible()
+    files.update(site_feeds(published, content, options.site_url, options.site_name))
+    slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
+    files.update(open_data(published, content, options.site_url, slugs))
     return files
+
+
+def default_head(src: str) -> str:
+    """What every page's <head> gets: links to the site's feeds."""
+    return _link_tags(feed_links(src, None))
+
+
+def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
+    return "\n".join(
+        f'<link rel="alternate" type="{kind}" title="{escape(title)}" href="{href}">' for kind, title, href in links
+    )
 
 
 def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions) -> GeneratedPage:
@@ -174,7 +204,14 @@ def _study(
         "comments": options.comments,
     }
     meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}
-    return GeneratedPage(src, render_page("study.md.j2", meta, study=view))
+    page_url = options.site_url.rstrip("/") + "/" + page_url_of(src)
+    head = "\n".join(
+        [
+            head_html(record, content, page_url, options.site_name),
+            _link_tags(feed_links(src, study.condition, condition_name=condition.name)),
+        ]
+    )
+    return GeneratedPage(src, render_page("study.md.j2", meta, study=view), head)
 
 
 def _date(day: Any) -> dict[str, str]:
@@ -284,7 +321,7 @@ def _condition_counts(records: Sequence[StudyRecord]) -> Counter:
 
 def _condition_listings(content: Content, records: Sequence[StudyRecord]) -> dict[str, _Listing]:
     listings = {
-        key: _Listing(condition_src(key), condition.name, condition.description)
+        key: _Listing(condition_src(key), condition.name, condition.description, condition=key)
         for key, condition in content.conditions.items()
     }
     for record in records:
@@ -352,5 +389,6 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
             "listing.md.j2", meta, title=title, intro=listing.intro, teasers=teasers, paging=pager,
             total=len(listing.records),
         )  # fmt: skip
-        pages.append(GeneratedPage(src, text))
+        feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else []
+        pages.append(GeneratedPage(src, text, _link_tags(feeds)))
     return pages

@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from .content import load_content
 from .csp import add_policy
 from .errors import ContentError
-from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages
+from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages, default_head
 from .publish import AtomicSiteDir
 from .search import SearchIndexError, index_site
 
@@ -52,7 +52,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.pages: list[GeneratedPage] = []
-        self.files: dict[str, str] = {}
+        self.files: dict[str, str | bytes] = {}
+        self.heads: dict[str, str] = {}
         self.comments = False
         self.publisher: AtomicSiteDir | None = None
 
@@ -62,7 +63,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.pages, self.files, self.publisher = [], {}, None
+        self.pages, self.files, self.heads, self.publisher = [], {}, {}, None
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         root = Path(config.config_file_path).resolve().parent
@@ -73,6 +74,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
         options = SiteOptions(
             drafts=self.config.drafts,
+            site_url=config.site_url or "http://127.0.0.1:8000/",
+            site_name=config.site_name,
             per_page=self.config.per_page,
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
@@ -81,7 +84,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             config.extra_javascript.append(COMMENTS_SCRIPT)
         self.comments = options.comments is not None
         self.pages = build_pages(content, options, related={})
-        self.files = build_files(content, options)
+        self.files = build_files(content, options, related={})
+        self.heads = {page.src: page.head for page in self.pages}
         log.info("%d studies, %d generated pages", len(content.visible(drafts=options.drafts)), len(self.pages))
         if not self.serving:
             self.publisher = AtomicSiteDir(Path(config.site_dir))
@@ -97,6 +101,12 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         for path, text in self.files.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
+        """Hand the page's extra <head> (feed links, structured data) to the theme."""
+        src = page.file.src_uri
+        context["extra_head"] = self.heads.get(src) or default_head(src)
+        return context
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         """Give every page a Content-Security-Policy that allows only what it uses."""

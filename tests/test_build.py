@@ -162,6 +162,37 @@ def test_listing_pages(seed_site: Path) -> None:
     assert "Page not found" in (seed_site / "404.html").read_text()
 
 
+def test_feeds_open_data_and_structured_data_are_published(seed_site: Path) -> None:
+    import json
+
+    import feedparser
+    import jsonschema
+
+    atom = feedparser.parse((seed_site / "feed.xml").read_bytes())
+    assert not atom.bozo
+    assert [entry.title for entry in atom.entries][:2] == [
+        "Low-Dose IL-2 Effective in Lupus",
+        "Serum Interferon-Alpha Predicts Lupus Flares",
+    ]
+    sle = json.loads((seed_site / "conditions/sle/feed.json").read_text())
+    assert sle["version"] == "https://jsonfeed.org/version/1.1" and len(sle["items"]) == 3
+    studies = json.loads((seed_site / "studies.json").read_text())
+    jsonschema.validate(studies, json.loads((seed_site / "schema/studies.schema.json").read_text()))
+    assert studies["count"] == 6
+    assert (seed_site / "studies.csv").read_text().count("\n") == 7
+    html = page(seed_site, "studies/low-dose-il2-sle")
+    data = json.loads(html.xpath("string(//script[@type='application/ld+json'])"))
+    assert data["@type"] == "MedicalScholarlyArticle"
+    assert html.xpath("//head/meta[@property='og:title']/@content") == ["Low-Dose IL-2 Effective in Lupus"]
+    feeds = html.xpath("//head/link[@rel='alternate']/@href")
+    assert feeds == [
+        "../../feed.xml",
+        "../../feed.json",
+        "../../conditions/sle/feed.xml",
+        "../../conditions/sle/feed.json",
+    ]
+
+
 def test_search_index_covers_studies_only(seed_site: Path) -> None:
     assert (seed_site / "pagefind" / "pagefind-ui.js").exists()
     assert (seed_site / "pagefind" / "pagefind-entry.json").exists()
