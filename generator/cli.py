@@ -20,6 +20,8 @@ from . import synth
 from .content import SLUG_RULE, STUDIES_DIR, load_content
 from .errors import ContentError
 from .model import SLUG_PATTERN, Study
+from .pages import SiteOptions
+from .site import export, generate
 
 __all__ = ["main", "study_schema"]
 
@@ -56,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help=f"write the JSON Schema of a study file to {SCHEMA_FILE}")
     schema.set_defaults(run=_schema)
+
+    export = commands.add_parser("export", help="write the generated Markdown tree (what MkDocs builds) to DIR")
+    export.add_argument("out", type=Path, metavar="DIR")
+    export.add_argument("--site-url", default="https://example.org/", help="absolute URL of the site, for feeds")
+    export.add_argument("--drafts", action="store_true", help="include draft studies")
+    export.set_defaults(run=_export)
 
     synthetic = commands.add_parser("synth", help="write N synthetic, valid study files (for benchmarks)")
     synth.add_arguments(synthetic)
@@ -103,6 +111,17 @@ def _new(args: argparse.Namespace) -> int:
     )
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    return OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        generated = generate(args.root, SiteOptions(drafts=args.drafts, site_url=args.site_url))
+    except ContentError as error:
+        print(error)
+        return CONTENT_ERRORS
+    count = export(generated, args.root, args.out)
+    print(f"wrote {count} files to {args.out.as_posix()}", file=sys.stderr)
     return OK
 
 

@@ -19,12 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .content import load_content
 from .csp import add_policy
 from .errors import ContentError
-from .pages import Comments, GeneratedPage, SiteOptions, build_files, build_pages, default_head
+from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir
 from .search import SearchIndexError, index_site
+from .site import generate
 
 __all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
 
@@ -67,11 +67,6 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         root = Path(config.config_file_path).resolve().parent
-        try:
-            content = load_content(root)
-        except ContentError as error:
-            count = len(error.problems)
-            raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
         options = SiteOptions(
             drafts=self.config.drafts,
             site_url=config.site_url or "http://127.0.0.1:8000/",
@@ -80,16 +75,26 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
         )
+        try:
+            generated = generate(root, options)
+        except ContentError as error:
+            count = len(error.problems)
+            raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
         if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(COMMENTS_SCRIPT)
         self.comments = options.comments is not None
-        self.pages = build_pages(content, options, related={})
-        self.files = build_files(content, options, related={})
+        self.pages, self.files = generated.pages, generated.files
         self.heads = {page.src: page.head for page in self.pages}
-        log.info("%d studies, %d generated pages", len(content.visible(drafts=options.drafts)), len(self.pages))
+        studies = len(generated.content.visible(drafts=options.drafts))
+        log.info("%d studies, %d generated pages", studies, len(self.pages))
         if not self.serving:
             self.publisher = AtomicSiteDir(Path(config.site_dir))
-            config.site_dir = str(self.publisher.start())
+            try:
+                config.site_dir = str(self.publisher.start())
+            except OSError as error:
+                raise PluginError(
+                    f"cannot prepare a folder to build into beside {self.publisher.site_dir}: {error}"
+                ) from None
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -87,3 +87,19 @@ def test_schema_file_in_the_repository_is_up_to_date() -> None:
 def test_schema_command_writes_the_file(project, capsys) -> None:
     assert run(capsys, "--root", str(project.root), "schema")[0] == 0
     assert json.loads((project.root / SCHEMA_FILE).read_text()) == study_schema()
+
+
+def test_export_writes_the_markdown_tree_mkdocs_builds(project, capsys, tmp_path) -> None:
+    project.copy_seed()
+    out = tmp_path / "export"
+    code, _, err = run(capsys, "--root", str(project.root), "export", str(out))
+    assert code == 0 and err.startswith("wrote ")
+    page = (out / "studies" / "low-dose-il2-sle.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: Low-Dose IL-2 Effective in Lupus\n")
+    assert (out / "about.md").exists() and (out / "feed.xml").exists() and (out / "index.md").exists()
+
+
+def test_export_stops_on_content_errors(project, capsys, tmp_path) -> None:
+    project.study("s", MINIMAL_STUDY + "summery: x\n")
+    code, out, _ = run(capsys, "--root", str(project.root), "export", str(tmp_path / "out"))
+    assert code == 1 and out.startswith("content/studies/s.yaml:8:1: summery:")
