@@ -95,7 +95,7 @@ def test_very_deep_nesting_does_not_crash() -> None:
 
 
 def test_syntax_error_points_at_the_place() -> None:
-    assert problems("title: x\n  body: y\n") == ["x.yaml:2:7: YAML syntax error: mapping values are not allowed here"]
+    assert problems("title: x\n  body: y\n") == ["x.yaml:2:7: YAML syntax error: mapping values are not allowed in this context"]
 
 
 def test_two_documents_in_one_file() -> None:
