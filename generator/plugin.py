@@ -53,7 +53,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         self.serving = False
         self.pages: list[GeneratedPage] = []
         self.files: dict[str, str | bytes] = {}
-        self.heads: dict[str, str] = {}
+        self.heads: dict[str, str] = {}  # by source path of every generated page
+        self.bodies: dict[str, str] = {}
         self.comments = False
         self.publisher: AtomicSiteDir | None = None
 
@@ -63,7 +64,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.pages, self.files, self.heads, self.publisher = [], {}, {}, None
+        self.pages, self.files, self.heads, self.bodies, self.publisher = [], {}, {}, {}, None
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         root = Path(config.config_file_path).resolve().parent
@@ -106,6 +107,17 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         for path, text in self.files.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Generated pages are HTML already: keep it and give Markdown nothing to convert."""
+        if page.file.src_uri not in self.heads:
+            return markdown
+        self.bodies[page.file.src_uri] = markdown
+        return ""
+
+    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Put a generated page's HTML back in place of the (empty) conversion."""
+        return self.bodies.pop(page.file.src_uri, html)
 
     def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
         """Hand the page's extra <head> (feed links, structured data) to the theme."""
