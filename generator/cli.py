@@ -21,7 +21,8 @@ from .content import SLUG_RULE, STUDIES_DIR, load_content
 from .errors import ContentError
 from .model import SLUG_PATTERN, Study
 from .pages import SiteOptions
-from .site import export, generate
+from .related import explain
+from .site import condition_terms, export, generate, related_inputs
 
 __all__ = ["main", "study_schema"]
 
@@ -58,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help=f"write the JSON Schema of a study file to {SCHEMA_FILE}")
     schema.set_defaults(run=_schema)
+
+    related = commands.add_parser("related", help="show how a study's \"More like this\" list is ranked")
+    related.add_argument("slug")
+    related.set_defaults(run=_related)
 
     export = commands.add_parser("export", help="write the generated Markdown tree (what MkDocs builds) to DIR")
     export.add_argument("out", type=Path, metavar="DIR")
@@ -111,6 +116,20 @@ def _new(args: argparse.Namespace) -> int:
     )
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    return OK
+
+
+def _related(args: argparse.Namespace) -> int:
+    try:
+        content = load_content(args.root)
+    except ContentError as error:
+        print(error)
+        return CONTENT_ERRORS
+    try:
+        print(explain(related_inputs(content.visible()), condition_terms(content), args.slug))
+    except KeyError:
+        print(f"no published study `{args.slug}` in content/studies", file=sys.stderr)
+        return USAGE_ERROR
     return OK
 
 

@@ -9,6 +9,7 @@ into the source tree.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ from .csp import add_policy
 from .errors import ContentError
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir
+from .related import RelatedConfig
 from .search import SearchIndexError, index_site
 from .site import generate
+from .validate import closest
 
 __all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
 
@@ -44,6 +47,8 @@ class RheumEvidenceConfig(base.Config):
     """Studies per page of a condition, topic or archive listing."""
     home_latest = c.Type(int, default=20)
     """Studies on the home page."""
+    related = c.Type(dict, default={})
+    """Weights and limits of "More like this"; see RelatedConfig for the names and defaults."""
 
 
 class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
@@ -76,8 +81,9 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
         )
+        related = _related_config(self.config.related)
         try:
-            generated = generate(root, options)
+            generated = generate(root, options, related)
         except ContentError as error:
             count = len(error.problems)
             raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
@@ -156,6 +162,20 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         if self.publisher is not None:
             self.publisher.abort()
             self.publisher = None
+
+
+def _related_config(options: dict[str, Any]) -> RelatedConfig:
+    """The "More like this" settings, with a suggestion for a mistyped name."""
+    known = [field.name for field in fields(RelatedConfig)]
+    for name in options:
+        if name not in known:
+            hint = closest(str(name), known)
+            tail = f"; did you mean `{hint}`?" if hint else f"; known options: {', '.join(known)}"
+            raise PluginError(f"rheum-evidence option related.{name} is unknown{tail}")
+    try:
+        return RelatedConfig(**options)
+    except ValueError as error:
+        raise PluginError(f"rheum-evidence option {error}") from None
 
 
 def _comments(settings: Any) -> Comments | None:

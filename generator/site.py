@@ -10,10 +10,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import PAGES_DIR, Content, load_content
+from .content import PAGES_DIR, Content, StudyRecord, load_content
+from .designs import DESIGNS
 from .pages import GeneratedPage, SiteOptions, build_files, build_pages
+from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
 
-__all__ = ["Generated", "export", "generate"]
+__all__ = ["Generated", "export", "generate", "related_inputs", "condition_terms", "related_lists"]
 
 
 @dataclass(frozen=True)
@@ -21,19 +23,61 @@ class Generated:
     """Everything generated from the content of one project."""
 
     content: Content
+    related: dict[str, tuple[RelatedItem, ...]]
     pages: list[GeneratedPage]
     files: dict[str, str | bytes]
 
 
-def generate(root: Path, options: SiteOptions) -> Generated:
+def generate(root: Path, options: SiteOptions, related: RelatedConfig | None = None) -> Generated:
     """Load and validate the content under ``root`` and generate every page and file.
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
     the contract; nothing is generated then.
     """
     content = load_content(root)
-    related: dict = {}
-    return Generated(content, build_pages(content, options, related), build_files(content, options, related))
+    lists = related_lists(content, related, drafts=options.drafts)
+    return Generated(content, lists, build_pages(content, options, lists), build_files(content, options, lists))
+
+
+def related_lists(
+    content: Content, config: RelatedConfig | None = None, *, drafts: bool = False
+) -> dict[str, tuple[RelatedItem, ...]]:
+    """ "More like this" for every study readers see (drafts take part only in a drafts preview)."""
+    return compute_related(related_inputs(content.visible(drafts=drafts)), condition_terms(content), config)
+
+
+def related_inputs(records: tuple[StudyRecord, ...]) -> list[RelatedInput]:
+    """What the related-studies engine needs of each study."""
+    return [
+        RelatedInput(
+            slug=record.slug,
+            title=record.study.title,
+            summary=record.study.summary,
+            published=record.study.published,
+            condition=record.study.condition,
+            also_conditions=tuple(record.study.also_conditions),
+            topics=tuple(record.study.topics),
+            design_family=DESIGNS[record.study.study.design].family,
+            interventions=_interventions(record),
+            pin=tuple(record.study.related.pin),
+            exclude=tuple(record.study.related.exclude),
+        )
+        for record in records
+    ]
+
+
+def _interventions(record: StudyRecord) -> str:
+    details = record.study.study
+    parts = [details.comparator or ""] + [f"{arm.label} {arm.intervention or ''}" for arm in details.arms]
+    return " ".join(part for part in parts if part)
+
+
+def condition_terms(content: Content) -> dict[str, ConditionTerms]:
+    """The condition vocabulary as the related-studies engine matches it in text."""
+    return {
+        key: ConditionTerms(condition.short_name, (condition.name, *condition.synonyms))
+        for key, condition in content.conditions.items()
+    }
 
 
 def export(generated: Generated, root: Path, target: Path) -> int:

@@ -134,6 +134,16 @@ def test_every_relative_link_resolves_to_a_built_file(seed_site: Path) -> None:
     assert broken == []
 
 
+def test_il2_page_lists_the_other_five_with_the_same_condition_first(seed_site: Path) -> None:
+    section = page(seed_site, "studies/low-dose-il2-sle").xpath("//section[@id='more-like-this']")[0]
+    links = section.xpath(".//h3/a/@href")
+    assert links[0] == "../serum-interferon-predicts-lupus-flares/"
+    assert sorted(links) == sorted(f"../{slug}/" for slug in SEED if slug != "low-dose-il2-sle")
+    reasons = [p.text_content() for p in section.xpath(".//p[contains(@class,'re-reason')]")]
+    assert reasons[0] == "Why it is here: Same condition: SLE"
+    assert all(reasons)
+
+
 def test_fixed_size_nav_lists_sections_never_studies(seed_site: Path) -> None:
     nav = page(seed_site, "studies/low-dose-il2-sle").xpath("//nav[contains(@class,'md-nav--primary')]//li/a")
     assert [link.text_content().strip() for link in nav] == [
@@ -288,13 +298,30 @@ def test_failure_after_cleaning_keeps_the_last_good_site(site_project, monkeypat
 
 
 def test_study_page_nav_does_not_grow_with_the_number_of_studies(site_project) -> None:
-    def nav_and_size(site: Path) -> tuple[int, int]:
+    def measure(site: Path) -> tuple[int, int, int, int]:
         html = page(site, "studies/low-dose-il2-sle")
         nav = lxml.html.tostring(html.xpath("//nav[contains(@class,'md-nav--primary')]")[0])
-        return len(nav), len(lxml.html.tostring(html.xpath("//article")[0]))
+        related = html.xpath("//section[@id='more-like-this']")[0]
+        items = len(related.xpath(".//article"))
+        related.getparent().remove(related)
+        article = lxml.html.tostring(html.xpath("//article")[0])
+        return len(nav), len(article), items, (site / "studies/low-dose-il2-sle/index.html").stat().st_size
 
-    small = nav_and_size(build_site(site_project.root))
+    small = measure(build_site(site_project.root))
     for index in range(494):
         site_project.study(f"extra-{index:03d}", MINIMAL_STUDY.replace("A minimal valid study", f"Extra study {index}"))
-    large = nav_and_size(build_site(site_project.root))
-    assert large == small
+    large = measure(build_site(site_project.root))
+    assert large[:3] == small[:3]  # same nav, same page apart from the related list, still five related items
+    assert large[3] <= small[3] * 1.05
+
+
+def test_related_options_come_from_mkdocs_yml(site_project, caplog) -> None:
+    config = site_project.root / "mkdocs.yml"
+    original = config.read_text()
+    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {count: 2}\n"))
+    site = build_site(site_project.root)
+    assert len(page(site, "studies/low-dose-il2-sle").xpath("//section[@id='more-like-this']//article")) == 2
+    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {cuont: 2}\n"))
+    with pytest.raises(Abort):
+        build_site(site_project.root)
+    assert "rheum-evidence option related.cuont is unknown; did you mean `count`?" in caplog.text

@@ -103,3 +103,19 @@ def test_export_stops_on_content_errors(project, capsys, tmp_path) -> None:
     project.study("s", MINIMAL_STUDY + "summery: x\n")
     code, out, _ = run(capsys, "--root", str(project.root), "export", str(tmp_path / "out"))
     assert code == 1 and out.startswith("content/studies/s.yaml:8:1: summery:")
+
+
+def test_related_prints_each_signals_contribution(capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(ROOT), "related", "low-dose-il2-sle")
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("#"))
+    assert header.split() == ["#", "kind", "score", "same_condition", "shared_conditions", "topics", "design",
+                              "interventions", "terms", "recency", "study"]  # fmt: skip
+    first = next(line for line in out.splitlines() if line.startswith("1 "))
+    assert first.split()[1:4] == ["scored", "3.400", "3.000"] and first.endswith("serum-interferon-predicts-lupus-flares")
+    assert "reason: Same condition: SLE" in out
+
+
+def test_related_unknown_slug_is_a_usage_error(capsys) -> None:
+    code, _, err = run(capsys, "--root", str(ROOT), "related", "no-such-study")
+    assert (code, err) == (2, "no published study `no-such-study` in content/studies\n")
