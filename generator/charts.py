@@ -235,6 +235,7 @@ def _scale(low: float, high: float, log: bool) -> Callable[[float], float]:
     """Maps a value to its x coordinate in the plot area."""
     f = math.log if log else float
     start, span = f(low), f(high) - f(low)
+    span = span or 1.0  # a degenerate axis (all values equal): any scale draws them at the start
     return lambda value: _PLOT_LEFT + (f(value) - start) / span * (_PLOT_RIGHT - _PLOT_LEFT)
 
 
@@ -244,6 +245,8 @@ _LOG_MANTISSAS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7), tuple(1 + i / 10 for i 
 
 def _log_ticks(low: float, high: float) -> list[float]:
     """Round ticks spanning [low, high] on a log axis, about five of them."""
+    if low == high:  # every ratio is 1 with no interval: show 0.5 to 2 rather than divide by a zero span
+        low, high = low / 2, high * 2
     first, last = math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1
     candidates = []
     for mantissas in _LOG_MANTISSAS:

@@ -123,8 +123,8 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     for path in paths:
         display = _display(root, path)
         stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
-        if path.is_symlink() and not path.resolve().is_relative_to(root / "content"):
-            problems.append(Problem(display, 1, 1, "", "is a link to a file outside content/; copy the file in"))
+        if path.is_symlink() and (link := _link_problem(root, path)):
+            problems.append(Problem(display, 1, 1, "", link))
         elif not path.is_file():
             problems.append(
                 Problem(display, 1, 1, "", f"is not a file; {folder.as_posix()} holds only *{suffix} files")
@@ -139,6 +139,17 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
             seen[stem.casefold()] = display
             chosen.append(path)
     return chosen
+
+
+def _link_problem(root: Path, path: Path) -> str | None:
+    """Why the symbolic link ``path`` may not be read, or None when it stays inside content/."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return "is a link that leads back to itself (a loop of links); copy the file in"
+    if not target.is_relative_to(root / "content"):
+        return "is a link to a file outside content/; copy the file in"
+    return None
 
 
 def _study(root: Path, path: Path, problems: list[Problem]) -> StudyRecord | None:

@@ -2,7 +2,8 @@
 
 The policy allows only what the site uses: its own files, the theme's inline
 scripts (each allowed by its SHA-256 hash, computed from the finished page, so
-no other inline script can run) and, when comments are configured, giscus.
+no other inline script can run; a script inside the page's content is never
+hashed) and, when comments are configured, giscus.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ __all__ = ["GISCUS_ORIGIN", "add_policy", "policy"]
 GISCUS_ORIGIN = "https://giscus.app"
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+# Where the theme puts the page's content (Material: the content <div> through the article's end).
+_CONTENT_START, _CONTENT_END = 'data-md-component="content"', "</article>"
 _NOT_EXECUTED = re.compile(r"""\b(src=|type=["']?application/(ld\+)?json)""", re.IGNORECASE)
 
 
@@ -46,10 +49,13 @@ def policy(script_hashes: list[str], *, comments: bool, wasm: bool = False) -> s
 
 def add_policy(html: str, *, comments: bool) -> str:
     """Insert a CSP ``<meta>`` as the first element of ``<head>``."""
+    # Only the theme's own scripts are allowed: one inside the page's content (a hand-written page's raw HTML,
+    # or anything that ever slipped past escaping) gets no hash, so the browser refuses to run it.
+    start, end = html.find(_CONTENT_START), html.rfind(_CONTENT_END)
     hashes = [
         base64.b64encode(hashlib.sha256(match["body"].encode("utf-8")).digest()).decode()
         for match in _INLINE_SCRIPT.finditer(html)
-        if not _NOT_EXECUTED.search(match["attrs"]) and match["body"].strip()
+        if not _NOT_EXECUTED.search(match["attrs"]) and match["body"].strip() and not 0 <= start < match.start() < end
     ]
     text = policy(hashes, comments=comments, wasm="pagefind-ui.js" in html)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(text)}">'

@@ -189,8 +189,11 @@ def arm_events(value: ResultValue, arm_participants: int | None) -> EventCount |
     if n < 1:
         raise ValueError(f"an arm needs at least one participant, got {n}")
     tolerance = 0.5 * 10.0 ** -_decimals(value.text) + _EPSILON
-    matching = [k for k in range(n + 1) if abs(100 * k / n - value.percent) <= tolerance]
     target = value.percent * n / 100
+    # The tolerance interval is centred on the target, so if any whole count matches, the nearest does:
+    # checking floor and ceil is enough (and keeps huge arms fast).
+    nearest = dict.fromkeys((math.floor(target), math.ceil(target)))
+    matching = [k for k in nearest if 0 <= k <= n and abs(100 * k / n - value.percent) <= tolerance]
     if matching:
         events = min(matching, key=lambda k: abs(k - target))
     else:

@@ -16,6 +16,8 @@ by hand, because no library offers all of what editors need at once:
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,10 @@ MAX_VALUES = 50_000
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TOO_DEEP = f"nested too deeply; the limit is {MAX_DEPTH} levels"
+# A lone surrogate ("\ud800" escaped in a quoted string) is half of a character: UTF-8 cannot write it and
+# no text field can use it.  Keys are names, so control and invisible characters in one are refused too (they
+# would be echoed raw to the editor's terminal in "unknown key" messages).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
@@ -198,6 +204,9 @@ class _Converter:
             self.problems.append(self._problem(node, path, f"the tag `{tag}` is not allowed; remove it"))
             return None
         if isinstance(node, ScalarNode):
+            if match := _SURROGATE.search(node.value):  # libyaml refuses these; PyYAML's own reader does not
+                self.problems.append(self._problem(node, path, _surrogate_message(match.group())))
+                return None
             return None if not node.style and node.value in _NULLS else node.value  # plain style: None or ""
         if isinstance(node, SequenceNode):
             return [self._node(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
@@ -213,6 +222,9 @@ class _Converter:
                 self.problems.append(self._problem(key_node, path, f"{what} is not supported here"))
                 continue
             key = key_node.value
+            if not key.isprintable():
+                self.problems.append(self._problem(key_node, path, _key_message(key)))
+                continue
             child = (*path, key)
             if key in first_seen:
                 message = f"duplicate key `{key}` (first given on line {first_seen[key]}); keep one"
@@ -222,3 +234,17 @@ class _Converter:
             self.document.keys[child] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self._node(value_node, child, depth + 1)
         return result
+
+
+def _key_message(key: str) -> str:
+    character = next(character for character in key if not character.isprintable())
+    if _SURROGATE.match(character):
+        return _surrogate_message(character)
+    code = f"U+{ord(character):04X}"
+    name = unicodedata.name(character, "")
+    what = f"the invisible character {name} ({code})" if name else f"the control character {code}"
+    return f"a key cannot contain {what}; remove it"
+
+
+def _surrogate_message(character: str) -> str:
+    return f"contains a lone surrogate \\u{ord(character):04x} (half of a character pair, not a character); remove it"

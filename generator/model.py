@@ -48,6 +48,11 @@ URL_PATTERN = r"^https?://[^\s<>\"]+$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 P_TEXT_PATTERN = r"^[<>≤]=?\s?(0?\.\d+|1(\.0+)?)$"
 REGISTRATION_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._/-]{3,60}$"
+# A number as written in a file: ASCII digits only (Python's float() would also take "1_000", " 1" and
+# other scripts' digits, which then print as written), an optional sign, decimals and exponent.
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+MAX_NUMBER = 1_000_000_000
+MAX_COUNT = 100_000_000
 
 EFFECT_MEASURES = (
     "hazard-ratio",
@@ -74,8 +79,10 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 
 def _plain_text(value: str) -> str:
     if match := _FORBIDDEN.search(value):
-        name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
-        raise ValueError(f"contains the invisible character {name} (U+{ord(match.group()):04X}); remove it")
+        code = f"U+{ord(match.group()):04X}"
+        if name := unicodedata.name(match.group(), ""):
+            raise ValueError(f"contains the invisible character {name} ({code}); remove it")
+        raise ValueError(f"contains the control character {code}; remove it")
     if not value.strip():
         raise ValueError("is blank; write some text or remove the line")
     return value
@@ -110,29 +117,30 @@ def _iso_date(value: Any) -> Any:
 
 
 def _result_value(value: str) -> str:
-    parse_result_value(value)
+    if not value.isascii():
+        raise ValueError(f"expected {VALUE_FORMS}, got {value!r}")
+    parsed = parse_result_value(value)
+    if parsed.denominator is not None and parsed.denominator > MAX_COUNT:
+        raise ValueError(f"a count's denominator must be at most {MAX_COUNT:,} (got {value!r})")
+    if parsed.number is not None and abs(parsed.number) > MAX_NUMBER:
+        raise ValueError(f"must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,} (got {value!r})")
     return value
 
 
 def _p_value(value: str) -> str:
-    if re.match(P_TEXT_PATTERN, value):
+    if value.isascii() and re.match(P_TEXT_PATTERN, value):
         return value
-    try:
-        number = float(value)
-    except ValueError:
-        number = None
+    number = float(value) if re.match(DECIMAL_PATTERN, value) else None
     if number is None or not 0 <= number <= 1:
         raise ValueError(f'must be a number from 0 to 1 (0.052) or a bound such as "<0.001"; got {value!r}')
     return value
 
 
 def _number_text(value: str) -> str:
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"expected a number, got {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"expected a finite number, got {value!r}")
+    if not re.match(DECIMAL_PATTERN, value):
+        raise ValueError(f"expected a number, got {value!r}")
+    if not -MAX_NUMBER <= float(value) <= MAX_NUMBER:
+        raise ValueError(f"must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,} (got {value!r})")
     return value
 
 

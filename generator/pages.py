@@ -10,6 +10,8 @@ studies.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -25,7 +27,7 @@ from .designs import DESIGNS
 from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
 from .feeds import feed_links, site_feeds
 from .opendata import open_data
-from .render import format_date, markdown_to_safe_html, render_page
+from .render import format_date, markdown_to_safe_html, render_page, templates_signature
 from .structured import head_html
 from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
 from .urls import page_url as page_url_of
@@ -84,13 +86,23 @@ class _Listing:
 
 
 def build_pages(
-    content: Content, options: SiteOptions, related: Mapping[str, Sequence[RelatedLink]]
+    content: Content,
+    options: SiteOptions,
+    related: Mapping[str, Sequence[RelatedLink]],
+    cache: dict[str, GeneratedPage] | None = None,
 ) -> list[GeneratedPage]:
-    """Every generated page of the site, in a stable order."""
+    """Every generated page of the site, in a stable order.
+
+    With a ``cache`` (kept between rebuilds while serving), a study page whose
+    inputs have not changed is reused instead of rendered again.
+    """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
     pages = [_home(content, records, options), _search_page()]
-    pages += [_study(record, content, by_slug, related.get(record.slug, ()), options) for record in records]
+    stamp = templates_signature() if cache is not None else ""
+    pages += [
+        _study(record, content, by_slug, related.get(record.slug, ()), options, cache, stamp) for record in records
+    ]
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
@@ -168,6 +180,38 @@ def _study(
     by_slug: Mapping[str, StudyRecord],
     related: Sequence[RelatedLink],
     options: SiteOptions,
+    cache: dict[str, GeneratedPage] | None,
+    templates_stamp: str,
+) -> GeneratedPage:
+    src = study_src(record.slug)
+    teasers = [
+        {**_teaser(by_slug[item.slug], content, src), "reason": item.reason, "kind": item.kind}
+        for item in related
+        if item.slug in by_slug
+    ]
+    key = _study_key(record, content, teasers, options, templates_stamp) if cache is not None else ""
+    if cache is not None and key in cache:
+        return cache[key]
+    page = _render_study(record, content, teasers, options)
+    if cache is not None:
+        cache[key] = page
+    return page
+
+
+def _study_key(
+    record: StudyRecord, content: Content, teasers: list[dict[str, Any]], options: SiteOptions, templates_stamp: str
+) -> str:
+    """Everything a study page is made from, hashed: equal keys give equal pages."""
+    study = record.study
+    used = [content.conditions[key].model_dump_json() for key in (study.condition, *study.also_conditions)]
+    used += [content.authors[key].model_dump_json() for key in study.authors]
+    parts = [record.slug, study.model_dump_json(), json.dumps(teasers, sort_keys=True), *used, repr(options),
+             templates_stamp]  # fmt: skip
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _render_study(
+    record: StudyRecord, content: Content, teasers: list[dict[str, Any]], options: SiteOptions
 ) -> GeneratedPage:
     src = study_src(record.slug)
     study = record.study
@@ -196,11 +240,7 @@ def _study(
         "source": _source(record),
         "registrations": registry_links(record),
         "disclosures": study.disclosures,
-        "related": [
-            {**_teaser(by_slug[item.slug], content, src), "reason": item.reason, "kind": item.kind}
-            for item in related
-            if item.slug in by_slug
-        ],
+        "related": teasers,
         "comments": options.comments,
     }
     meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}

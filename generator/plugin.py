@@ -25,7 +25,7 @@ from .errors import ContentError
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir
 from .related import RelatedConfig
-from .search import SearchIndexError, index_site
+from .search import SEARCH_SUBDIR, SearchIndexError, index_site
 from .site import generate
 from .validate import closest
 
@@ -55,7 +55,9 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
     """Generate the study pages, listings and data files of Rheum Evidence."""
 
     def __init__(self) -> None:
-        self.serving = False
+        self.serving = self.dirty = False
+        self.page_cache: dict[str, GeneratedPage] = {}
+        self.previous: dict[str, str] = {}
         self.pages: list[GeneratedPage] = []
         self.files: dict[str, str | bytes] = {}
         self.heads: dict[str, str] = {}  # by source path of every generated page
@@ -66,6 +68,9 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
         self.serving = command == "serve"
+        self.dirty = dirty
+        self.page_cache: dict[str, GeneratedPage] = {}
+        self.previous: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
@@ -83,7 +88,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         )
         related = _related_config(self.config.related)
         try:
-            generated = generate(root, options, related)
+            generated = generate(root, options, related, self.page_cache if self.serving else None)
         except ContentError as error:
             count = len(error.problems)
             raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
@@ -109,9 +114,16 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         for page in self.pages:
             if files.get_file_from_path(page.src) is not None:
                 raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
-            files.append(File.generated(config, page.src, content=page.text))
+            file = File.generated(config, page.src, content=page.text)
+            if self.serving and self.dirty and self.previous.get(page.src) == page.text:
+                file.is_modified = _unchanged  # `mkdocs serve --dirty` then skips rendering it again
+            files.append(file)
         for path, text in self.files.items():
             files.append(File.generated(config, path, content=text))
+        if self.serving:
+            current = {id(page) for page in self.pages}
+            self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
+            self.previous = {page.src: page.text for page in self.pages}
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -148,9 +160,16 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the finished build for search, then publish it in one step."""
+        """Index the finished build for search, then publish it in one step.
+
+        A `mkdocs serve --dirty` preview indexes once, when it starts, to keep
+        each rebuild quick; a plain `mkdocs serve` or a build indexes every time.
+        """
+        site_dir = Path(config.site_dir)
+        if self.serving and self.dirty and (site_dir / SEARCH_SUBDIR).is_dir():
+            return
         try:
-            index_site(Path(config.site_dir))
+            index_site(site_dir)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         if self.publisher is not None:
@@ -162,6 +181,10 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         if self.publisher is not None:
             self.publisher.abort()
             self.publisher = None
+
+
+def _unchanged() -> bool:
+    return False
 
 
 def _related_config(options: dict[str, Any]) -> RelatedConfig:

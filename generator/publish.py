@@ -48,16 +48,26 @@ class AtomicSiteDir:
         """Swap the finished staging folder into place and release the lock."""
         assert self.staging is not None, "start() first"
         try:
+            # The new site is live once swapped in: a previous site that cannot be deleted now is a leftover
+            # the next build removes, not a failed build.
             if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
-                shutil.rmtree(self.staging)  # now holds the previous site
+                shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous site
             else:
                 if self.site_dir.exists():
                     retired = Path(tempfile.mkdtemp(prefix=f"{self.prefix}old-", dir=self.parent))
                     os.rename(self.site_dir, retired / "site")
-                    os.rename(self.staging, self.site_dir)
-                    shutil.rmtree(retired)
+                    try:
+                        os.rename(self.staging, self.site_dir)
+                    except OSError:
+                        os.rename(retired / "site", self.site_dir)  # put the last good site back
+                        shutil.rmtree(retired, ignore_errors=True)
+                        raise
+                    shutil.rmtree(retired, ignore_errors=True)
                 else:
                     os.rename(self.staging, self.site_dir)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)  # the published site is still the previous one
+            raise
         finally:
             self.staging = None
             self._release()

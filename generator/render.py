@@ -19,7 +19,15 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-__all__ = ["TEMPLATES_DIR", "environment", "render_page", "markdown_to_safe_html", "format_date", "front_matter"]
+__all__ = [
+    "TEMPLATES_DIR",
+    "environment",
+    "format_date",
+    "front_matter",
+    "markdown_to_safe_html",
+    "render_page",
+    "templates_signature",
+]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -76,6 +84,12 @@ def markdown_to_safe_html(text: str) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(cleaned)
+
+
+def templates_signature(templates_dir: Path = TEMPLATES_DIR) -> str:
+    """Changes whenever a template file changes, so cached pages are rendered again."""
+    stamps = sorted((path.as_posix(), path.stat().st_mtime_ns) for path in templates_dir.rglob("*") if path.is_file())
+    return repr(stamps)
 
 
 def format_date(day: dt.date) -> str:

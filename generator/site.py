@@ -28,15 +28,22 @@ class Generated:
     files: dict[str, str | bytes]
 
 
-def generate(root: Path, options: SiteOptions, related: RelatedConfig | None = None) -> Generated:
+def generate(
+    root: Path,
+    options: SiteOptions,
+    related: RelatedConfig | None = None,
+    page_cache: dict[str, GeneratedPage] | None = None,
+) -> Generated:
     """Load and validate the content under ``root`` and generate every page and file.
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
-    the contract; nothing is generated then.
+    the contract; nothing is generated then.  ``page_cache`` lets repeated
+    builds (``mkdocs serve``) reuse study pages whose inputs did not change.
     """
     content = load_content(root)
     lists = related_lists(content, related, drafts=options.drafts)
-    return Generated(content, lists, build_pages(content, options, lists), build_files(content, options, lists))
+    pages = build_pages(content, options, lists, page_cache)
+    return Generated(content, lists, pages, build_files(content, options, lists))
 
 
 def related_lists(

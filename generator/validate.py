@@ -18,8 +18,11 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .loader import Document
 from .model import RATIO_MEASURES, Study
+from .urls import topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe"]
+
+MIN_RATIO, MAX_RATIO = 1e-6, 1e6
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -69,8 +72,15 @@ def _problem(document: Document, schema: dict[str, Any], detail: Mapping[str, An
     return document.problem(loc, _message(kind, value, ctx, detail["msg"]))
 
 
+def _shown(word: str) -> str:
+    """``word`` quoted for a message: in backticks, or as a Python literal when it holds invisible characters."""
+    return f"`{word}`" if word.isprintable() else repr(word)
+
+
 def _unknown(word: str, choices: Iterable[str], what: str) -> str:
     choices = list(choices)
+    if not word.isprintable():  # never echo control characters (terminal escapes) back to the editor
+        return f"unknown {what} {_shown(word)}; expected one of: {', '.join(choices)}"
     if suggestion := closest(word, choices):
         return f"unknown {what} `{word}`; did you mean `{suggestion}`?"
     return f"unknown {what} `{word}`; expected one of: {', '.join(choices)}"
@@ -92,7 +102,7 @@ def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> st
         "string_too_short": f"must be at least {ctx.get('min_length')} characters long (has {size})",
         "string_too_long": f"must be at most {ctx.get('max_length')} characters long (has {size})",
         "too_short": f"must have at least {ctx.get('min_length')} items (has {ctx.get('actual_length')})",
-        "too_long": f"must have at most {ctx.get('max_length')} items (has {ctx.get('actual_length')})",
+        "too_long": f"must have at most {ctx.get('max_length')} items (has {ctx.get('actual_length') or size})",
         "int_parsing": f"expected a whole number, got {describe(value)}",
         "int_type": f"expected a whole number, got {describe(value)}",
         "int_from_float": f"expected a whole number, got {describe(value)}",
@@ -142,6 +152,10 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
         problems.append(document.problem(("also_conditions", index), "repeats the main `condition`; remove it"))
     problems += _duplicates(document, ("also_conditions",), study.also_conditions)
     problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
+    for index, topic in enumerate(study.topics):
+        if topic_slug(topic) == "index":  # topics/index.md is the list of all topics
+            message = f"`{topic}` would take the address of the list of all topics (/topics/); choose another label"
+            problems.append(document.problem(("topics", index), message))
     problems += _duplicates(document, ("authors",), study.authors)
     problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")
     arm_keys = [arm.key for arm in study.study.arms]
@@ -167,7 +181,7 @@ def _duplicates(document: Document, path: tuple, values: list[str], what: str = 
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(document.problem((*path, index), f"duplicate {what} `{value}`; list it once"))
+            problems.append(document.problem((*path, index), f"duplicate {what} {_shown(value)}; list it once"))
         seen.add(value)
     return problems
 
@@ -183,11 +197,16 @@ def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Probl
     estimate = float(effect.estimate)
     ci = [float(bound) for bound in effect.ci] if effect.ci else None
     if effect.measure in RATIO_MEASURES:
+        measure = ("an " if effect.measure.startswith("odds") else "a ") + effect.measure.replace("-", " ")
         for name, value, text in [("estimate", estimate, effect.estimate)] + [
             ("ci", bound, text) for bound, text in zip(ci or [], effect.ci or [], strict=True)
         ]:
             if value <= 0:
-                message = f"a {effect.measure.replace('-', ' ')} must be greater than 0 (got {text})"
+                message = f"{measure} must be greater than 0 (got {text})"
+                problems.append(document.problem((*path, name), message))
+                break
+            if not MIN_RATIO <= value <= MAX_RATIO:  # beyond these a log scale has no room (and no study reports them)
+                message = f"{measure} must be between 0.000001 and 1,000,000 (got {text})"
                 problems.append(document.problem((*path, name), message))
                 break
     if ci is not None:
