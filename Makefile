@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)  ## build and serve with live reload on 127.0.0.1:8000
-	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 site: $(STAMP)  ## build site/ (atomically: a failed build leaves the old site/)
 	$(BIN)/mkdocs build
