@@ -21,7 +21,7 @@ from .loader import Document, load_yaml, parse_yaml, read_text
 from .model import REQUIRED_CONDITIONS, SLUG_PATTERN, Author, Authors, Condition, Conditions, Study
 from .validate import closest, describe, study_problems, validate_model
 
-__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyRecord", "load_content", "parse_study"]
+__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 
 MAX_STUDY_FILES = 200_000
 STUDIES_DIR = Path("content/studies")
@@ -43,6 +43,10 @@ class StudyRecord:
     def published(self) -> bool:
         """Whether readers see this study (drafts are left out of the site)."""
         return self.study.status == "published"
+
+
+StudyCache = dict[str, tuple[tuple[int, int], StudyRecord]]
+"""Valid studies by file, with the (mtime, size) they were read at."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,13 @@ class Content:
         return tuple(sorted(chosen, key=lambda r: (-r.study.published.toordinal(), r.slug)))
 
 
-def load_content(root: Path, *, only: Iterable[Path] | None = None) -> Content:
+def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: StudyCache | None = None) -> Content:
     """Load and validate the content under ``root`` (the project folder).
 
     With ``only``, every file is still read (cross-references need them all)
-    but only problems in the given files are reported.
+    but only problems in the given files are reported.  A ``cache`` kept
+    between calls (``mkdocs serve``) skips re-reading study files whose size
+    and modification time are unchanged; cross-file checks always run.
     """
     root = root.resolve()
     problems: list[Problem] = []
@@ -84,7 +90,7 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None) -> Content:
     study_files = _listing(root, STUDIES_DIR, ".yaml", problems)
     studies = []
     for path in study_files:
-        record = _study(root, path, problems)
+        record = _study(root, path, problems, cache)
         if record is not None:
             studies.append(record)
     studies.sort(key=lambda record: record.slug)
@@ -152,13 +158,20 @@ def _link_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def _study(root: Path, path: Path, problems: list[Problem]) -> StudyRecord | None:
+def _study(root: Path, path: Path, problems: list[Problem], cache: StudyCache | None) -> StudyRecord | None:
     display = _display(root, path)
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    if cache is not None and display in cache and cache[display][0] == stamp:
+        return cache[display][1]
     try:
-        return parse_study(read_text(path, display), display, path.stem)
+        record = parse_study(read_text(path, display), display, path.stem)
     except ContentError as error:
         problems.extend(error.problems)
         return None
+    if cache is not None:
+        cache[display] = (stamp, record)
+    return record
 
 
 def parse_study(text: str, display: str, slug: str) -> StudyRecord:

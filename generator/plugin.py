@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .content import StudyCache
 from .csp import add_policy
 from .errors import ContentError
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
@@ -57,6 +58,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
     def __init__(self) -> None:
         self.serving = self.dirty = False
         self.page_cache: dict[str, GeneratedPage] = {}
+        self.study_cache: StudyCache = {}
         self.previous: dict[str, str] = {}
         self.pages: list[GeneratedPage] = []
         self.files: dict[str, str | bytes] = {}
@@ -70,6 +72,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         self.serving = command == "serve"
         self.dirty = dirty
         self.page_cache: dict[str, GeneratedPage] = {}
+        self.study_cache: StudyCache = {}
         self.previous: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -88,7 +91,8 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         )
         related = _related_config(self.config.related)
         try:
-            generated = generate(root, options, related, self.page_cache if self.serving else None)
+            caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
+            generated = generate(root, options, related, *caches)
         except ContentError as error:
             count = len(error.problems)
             raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import PAGES_DIR, Content, StudyRecord, load_content
+from .content import PAGES_DIR, Content, StudyCache, StudyRecord, load_content
 from .designs import DESIGNS
 from .pages import GeneratedPage, SiteOptions, build_files, build_pages
 from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
@@ -33,14 +33,16 @@ def generate(
     options: SiteOptions,
     related: RelatedConfig | None = None,
     page_cache: dict[str, GeneratedPage] | None = None,
+    study_cache: StudyCache | None = None,
 ) -> Generated:
     """Load and validate the content under ``root`` and generate every page and file.
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
     the contract; nothing is generated then.  ``page_cache`` lets repeated
-    builds (``mkdocs serve``) reuse study pages whose inputs did not change.
+    builds (``mkdocs serve``) reuse study pages whose inputs did not change,
+    and ``study_cache`` study files that did not change.
     """
-    content = load_content(root)
+    content = load_content(root, cache=study_cache)
     lists = related_lists(content, related, drafts=options.drafts)
     pages = build_pages(content, options, lists, page_cache)
     return Generated(content, lists, pages, build_files(content, options, lists))

@@ -1,0 +1,50 @@
+"""generate(): the whole pipeline, and the caches that keep mkdocs serve quick."""
+
+from __future__ import annotations
+
+import os
+
+from generator.pages import SiteOptions
+from generator.site import generate
+
+
+def _edit(path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a new mtime even on coarse clocks
+
+
+def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> None:
+    project.copy_seed()
+    pages, studies = {}, {}
+    first = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    again = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    by_src = {page.src: page for page in first.pages}
+    assert all(page is by_src[page.src] for page in again.pages if page.src.startswith("studies/"))
+
+    il2 = project.root / "content/studies/low-dose-il2-sle.yaml"
+    _edit(il2, "The author has no conflicts", "The writer has no conflicts")  # not shown on other pages
+    edited = {
+        page.src: page for page in generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies).pages
+    }
+    assert "The writer has no conflicts" in edited["studies/low-dose-il2-sle.md"].text
+    assert [src for src, page in edited.items() if src.startswith("studies/") and page is not by_src[src]] == [
+        "studies/low-dose-il2-sle.md"
+    ]
+
+    _edit(il2, "title: Low-Dose IL-2 Effective in Lupus", "title: A New Headline for the IL-2 Trial")
+    edited = {
+        page.src: page for page in generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies).pages
+    }
+    # every page that lists the IL-2 study under "More like this" shows the new headline too
+    assert "A New Headline for the IL-2 Trial" in edited["studies/serum-interferon-predicts-lupus-flares.md"].text
+
+
+def test_cached_and_uncached_builds_are_identical(project) -> None:
+    project.copy_seed()
+    cold = generate(project.root, SiteOptions())
+    pages, studies = {}, {}
+    generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    warm = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    assert [(p.src, p.text, p.head) for p in warm.pages] == [(p.src, p.text, p.head) for p in cold.pages]
+    assert warm.files == cold.files
