@@ -22,12 +22,11 @@ from .errors import ContentError
 from .model import SLUG_PATTERN, Study
 from .pages import SiteOptions
 from .related import explain
-from .site import condition_terms, export, generate, related_inputs
+from .site import condition_terms, export, generate, related_inputs, templates_for
 
 __all__ = ["main", "study_schema"]
 
 SCHEMA_FILE = Path("schema/study.schema.json")
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 OK, CONTENT_ERRORS, USAGE_ERROR = 0, 1, 2
 
 
@@ -110,7 +109,8 @@ def _new(args: argparse.Namespace) -> int:
     if args.condition not in conditions:
         print(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", file=sys.stderr)
         return USAGE_ERROR
-    environment = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=False)
+    loader = FileSystemLoader(templates_for(args.root))
+    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
     text = environment.get_template("new-study.yaml.j2").render(
         today=dt.date.today().isoformat(), condition=args.condition, design=args.design
     )
@@ -135,7 +135,8 @@ def _related(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     try:
-        generated = generate(args.root, SiteOptions(drafts=args.drafts, site_url=args.site_url))
+        options = SiteOptions(drafts=args.drafts, site_url=args.site_url, templates_dir=templates_for(args.root))
+        generated = generate(args.root, options)
     except ContentError as error:
         print(error)
         return CONTENT_ERRORS

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any, Protocol
 
 from markupsafe import escape
@@ -27,7 +28,7 @@ from .designs import DESIGNS
 from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
 from .feeds import feed_links, site_feeds
 from .opendata import open_data
-from .render import format_date, markdown_to_safe_html, render_page, templates_signature
+from .render import TEMPLATES_DIR, format_date, markdown_to_safe_html, render_page, templates_signature
 from .structured import head_html
 from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
 from .urls import page_url as page_url_of
@@ -63,6 +64,7 @@ class SiteOptions:
     per_page: int = 50
     home_latest: int = 20
     comments: Comments | None = None
+    templates_dir: Path = TEMPLATES_DIR
 
 
 @dataclass(frozen=True)
@@ -98,17 +100,17 @@ def build_pages(
     """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
-    pages = [_home(content, records, options), _search_page()]
-    stamp = templates_signature() if cache is not None else ""
+    pages = [_home(content, records, options), _search_page(options)]
+    stamp = templates_signature(options.templates_dir) if cache is not None else ""
     pages += [
         _study(record, content, by_slug, related.get(record.slug, ()), options, cache, stamp) for record in records
     ]
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
-    pages.append(_index("conditions/index.md", "Conditions", "Studies by condition.", conditions.values()))
-    pages.append(_index("topics/index.md", "Topics", "Every topic, A to Z.", topics.values()))
-    pages.append(_index("archive/index.md", "Archive", "Every study by year of publication.", years.values()))
+    pages.append(_index("conditions/index.md", "Conditions", "Studies by condition.", conditions.values(), options))
+    pages.append(_index("topics/index.md", "Topics", "Every topic, A to Z.", topics.values(), options))
+    pages.append(_index("archive/index.md", "Archive", "Every study by year of publication.", years.values(), options))
     for listing in [*conditions.values(), *topics.values(), *years.values()]:
         pages += _listing_pages(listing, content, options)
     return pages
@@ -137,8 +139,11 @@ def default_head(src: str) -> str:
 
 
 def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
+    # "alternate feed" rather than a bare "alternate": the theme treats every link[rel=alternate]
+    # as a translation and fetches the sitemap beside it, on every page view.
     return "\n".join(
-        f'<link rel="alternate" type="{kind}" title="{escape(title)}" href="{href}">' for kind, title, href in links
+        f'<link rel="alternate feed" type="{kind}" title="{escape(title)}" href="{href}">'
+        for kind, title, href in links
     )
 
 
@@ -157,6 +162,7 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
         render_page(
             "home.md.j2",
             meta,
+            options.templates_dir,
             latest=latest,
             conditions=conditions,
             archive_href=relative_href(src, "archive/index.md"),
@@ -167,11 +173,11 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
     )
 
 
-def _search_page() -> GeneratedPage:
+def _search_page(options: SiteOptions) -> GeneratedPage:
     src = "search.md"
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
-    return GeneratedPage(src, render_page("search.md.j2", meta, **links))
+    return GeneratedPage(src, render_page("search.md.j2", meta, options.templates_dir, **links))
 
 
 def _study(
@@ -224,6 +230,7 @@ def _render_study(
         "updated": _date(study.updated) if study.updated else None,
         "draft": not record.published,
         "condition": {"href": relative_href(src, condition_src(study.condition)), "name": condition.name},
+        "synonyms": _synonyms(content, (study.condition, *study.also_conditions)),
         "also": [
             {"href": relative_href(src, condition_src(key)), "name": content.conditions[key].short_name}
             for key in study.also_conditions
@@ -251,7 +258,13 @@ def _render_study(
             _link_tags(feed_links(src, study.condition, condition_name=condition.name)),
         ]
     )
-    return GeneratedPage(src, render_page("study.md.j2", meta, study=view), head)
+    return GeneratedPage(src, render_page("study.md.j2", meta, options.templates_dir, study=view), head)
+
+
+def _synonyms(content: Content, keys: Sequence[str]) -> list[str]:
+    """Other names of the study's conditions, so a search for "scleroderma" finds SSc studies."""
+    names = [name for key in keys for name in (content.conditions[key].short_name, *content.conditions[key].synonyms)]
+    return list(dict.fromkeys(names))
 
 
 def _date(day: Any) -> dict[str, str]:
@@ -400,13 +413,14 @@ def _year_listings(records: Sequence[StudyRecord]) -> dict[int, _Listing]:
     return listings
 
 
-def _index(src: str, title: str, intro: str, listings: Any) -> GeneratedPage:
+def _index(src: str, title: str, intro: str, listings: Any, options: SiteOptions) -> GeneratedPage:
     entries = [
         {"href": relative_href(src, listing.first_src), "name": listing.title, "count": len(listing.records)}
         for listing in listings
     ]
     meta = {"title": title, "hide": ["toc"]}
-    return GeneratedPage(src, render_page("index-list.md.j2", meta, title=title, intro=intro, entries=entries))
+    text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, entries=entries)
+    return GeneratedPage(src, text)
 
 
 def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
@@ -425,10 +439,8 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
         title = listing.title if number == 1 else f"{listing.title} (page {number})"
         meta = {"title": title, "hide": ["toc"], "search": {"exclude": True}}
         teasers = [_teaser(record, content, src) for record in chunk]
-        text = render_page(
-            "listing.md.j2", meta, title=title, intro=listing.intro, teasers=teasers, paging=pager,
-            total=len(listing.records),
-        )  # fmt: skip
+        context = {"title": title, "intro": listing.intro, "teasers": teasers, "paging": pager}
+        text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else []
         pages.append(GeneratedPage(src, text, _link_tags(feeds)))
     return pages

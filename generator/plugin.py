@@ -9,6 +9,7 @@ into the source tree.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,16 @@ from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir
 from .related import RelatedConfig
 from .search import SEARCH_SUBDIR, SearchIndexError, index_site
-from .site import generate
+from .site import generate, templates_for
 from .validate import closest
 
 __all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
 
 log = get_plugin_logger(__name__)
+serve_log = logging.getLogger("rheum_evidence.serve")
+if not serve_log.handlers:
+    serve_log.addHandler(logging.StreamHandler())
+    serve_log.propagate = False
 
 WATCHED = ("content", "site_data", "templates")
 COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
@@ -77,7 +82,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.pages, self.files, self.heads, self.bodies, self.publisher = [], {}, {}, {}, None
+        self.bodies, self.publisher = {}, None
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         root = Path(config.config_file_path).resolve().parent
@@ -85,6 +90,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             drafts=self.config.drafts,
             site_url=config.site_url or "http://127.0.0.1:8000/",
             site_name=config.site_name,
+            templates_dir=templates_for(root),
             per_page=self.config.per_page,
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
@@ -95,7 +101,13 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             generated = generate(root, options, related, *caches)
         except ContentError as error:
             count = len(error.problems)
-            raise PluginError(f"{count} content problem{'s' * (count != 1)}; nothing was built:\n{error}") from None
+            summary = f"{count} content problem{'s' * (count != 1)}"
+            if self.serving and self.pages:
+                # Raising would stall `mkdocs serve` until the file is fixed; keep serving the last good pages.
+                # The messages go to a logger of our own, which strict mode does not count as warnings.
+                serve_log.error("%s; still serving the last good version:\n%s", summary, error)
+                return config
+            raise PluginError(f"{summary}; nothing was built:\n{error}") from None
         if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(COMMENTS_SCRIPT)
         self.comments = options.comments is not None
@@ -148,12 +160,17 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        """Give every page a Content-Security-Policy that allows only what it uses."""
-        return add_policy(output, comments=self.comments)
+        """Give every page a Content-Security-Policy that allows only what it uses.
+
+        Previews are left without one: `mkdocs serve` injects its live-reload script.
+        """
+        return output if self.serving else add_policy(output, comments=self.comments)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
-        return add_policy(output_content, comments=self.comments) if template_name.endswith(".html") else output_content
+        if self.serving or not template_name.endswith(".html"):
+            return output_content
+        return add_policy(output_content, comments=self.comments)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change."""

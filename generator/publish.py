@@ -42,6 +42,7 @@ class AtomicSiteDir:
         for leftover in self.parent.glob(f"{self.prefix}*"):
             shutil.rmtree(leftover, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
+        self.staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
         return self.staging
 
     def commit(self) -> None:

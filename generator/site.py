@@ -14,8 +14,9 @@ from .content import PAGES_DIR, Content, StudyCache, StudyRecord, load_content
 from .designs import DESIGNS
 from .pages import GeneratedPage, SiteOptions, build_files, build_pages
 from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
+from .render import TEMPLATES_DIR
 
-__all__ = ["Generated", "export", "generate", "related_inputs", "condition_terms", "related_lists"]
+__all__ = ["Generated", "condition_terms", "export", "generate", "related_inputs", "related_lists", "templates_for"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ def generate(
     lists = related_lists(content, related, drafts=options.drafts)
     pages = build_pages(content, options, lists, page_cache)
     return Generated(content, lists, pages, build_files(content, options, lists))
+
+
+def templates_for(root: Path) -> Path:
+    """The project's own ``templates/`` folder, or the templates shipped with the generator."""
+    return root / "templates" if (root / "templates").is_dir() else TEMPLATES_DIR
 
 
 def related_lists(

@@ -194,7 +194,8 @@ def test_feeds_open_data_and_structured_data_are_published(seed_site: Path) -> N
     data = json.loads(html.xpath("string(//script[@type='application/ld+json'])"))
     assert data["@type"] == "MedicalScholarlyArticle"
     assert html.xpath("//head/meta[@property='og:title']/@content") == ["Low-Dose IL-2 Effective in Lupus"]
-    feeds = html.xpath("//head/link[@rel='alternate']/@href")
+    feeds = html.xpath("//head/link[@rel='alternate feed']/@href")
+    assert not html.xpath("//link[@rel='alternate']"), "the theme would fetch a sitemap for each"
     assert feeds == [
         "../../feed.xml",
         "../../feed.json",
