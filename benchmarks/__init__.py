@@ -1,0 +1,1 @@
+"""Benchmarks of Rheum Evidence: ``python -m benchmarks [--quick]`` (see benchmarks/README.md)."""

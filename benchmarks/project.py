@@ -1,0 +1,105 @@
+"""Temporary projects with a synthetic corpus, measured child processes and site sizes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SITE_URL = "http://127.0.0.1:8000/"
+COPIED = ("mkdocs.yml", "site_data", "templates", "content/pages")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished child process: wall seconds and the peak RSS of its process tree's largest process."""
+
+    seconds: float
+    peak_rss: int  # bytes
+    returncode: int
+    output: str
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of every child: no drafts, no MkDocs 2 banner, a fixed site URL."""
+    env = {key: value for key, value in os.environ.items() if key not in ("RHEUM_DRAFTS", "SITE_URL")}
+    env.update(NO_MKDOCS_2_WARNING="1", SITE_URL=SITE_URL, PYTHONDONTWRITEBYTECODE="1")
+    env.update(extra)
+    return env
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``command`` to the end; time it and take its peak RSS from ``wait4`` (children it waited for count)."""
+    log = cwd / f".bench-{os.getpid()}-{time.monotonic_ns()}.log"
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env or child_env(), stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    log.unlink()
+    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, output)
+
+
+def checked(run: Run, what: str) -> Run:
+    """``run``, or an error that shows the end of its output."""
+    if run.returncode != 0:
+        tail = "\n".join(run.output.strip().splitlines()[-15:])
+        raise RuntimeError(f"{what} failed with exit status {run.returncode}:\n{tail}")
+    return run
+
+
+def make_project(parent: Path, studies: int) -> Path:
+    """A copy of the project's configuration, templates and pages with ``studies`` synthetic study files."""
+    root = parent / f"project-{studies}"
+    for name in COPIED:
+        source, target = REPO / name, root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+    command = [sys.executable, "-m", "generator", "synth", str(studies), "--out", str(root / "content" / "studies")]
+    checked(run_measured(command, root), f"synth {studies}")
+    return root
+
+
+def mkdocs_build(root: Path) -> Run:
+    """``mkdocs build`` of the project in ``root`` from scratch (no previous site)."""
+    shutil.rmtree(root / "site", ignore_errors=True)
+    return checked(run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], root), f"mkdocs build in {root}")
+
+
+def pagefind_seconds(site: Path) -> float:
+    """Time the plugin's search indexing alone, run again over a finished site."""
+    code = "import sys, pathlib; from generator.search import index_site; index_site(pathlib.Path(sys.argv[1]))"
+    return checked(run_measured([sys.executable, "-c", code, str(site)], site.parent), "pagefind").seconds
+
+
+@dataclass(frozen=True)
+class SiteSizes:
+    study_pages: int
+    page_median: float
+    page_max: int
+    disk_bytes: int  # what du counts
+    apparent_bytes: int
+
+
+def site_sizes(site: Path) -> SiteSizes:
+    """Sizes of the study pages and of the whole built site."""
+    pages = [path.stat().st_size for path in (site / "studies").glob("*/index.html")]
+    disk = apparent = 0
+    for folder, _, names in os.walk(site):
+        disk += os.lstat(folder).st_blocks * 512
+        for name in names:
+            info = os.lstat(os.path.join(folder, name))
+            disk += info.st_blocks * 512
+            apparent += info.st_size
+    return SiteSizes(len(pages), statistics.median(pages), max(pages), disk, apparent)
