@@ -21,9 +21,10 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
-from scipy.stats import binomtest, chi2_contingency, fisher_exact, norm
+from scipy.stats import chi2_contingency, fisher_exact, norm
 
 from generator.values import ResultValue
 
@@ -223,7 +224,7 @@ def compare_arms(
     a harm (an adverse event, a thrombosis); it decides whether 1/|RD| is an
     NNT or an NNH.
     """
-    z = float(norm.ppf(0.5 + level / 2))
+    z = _z(level)
     risk_difference = _newcombe_difference(treatment, control, level)
     risk_ratio, note = _risk_ratio(treatment, control, z)
     approximate = treatment.approximate or control.approximate
@@ -240,8 +241,21 @@ def compare_arms(
 
 
 def _wilson(arm: EventCount, level: float) -> tuple[float, float]:
-    interval = binomtest(arm.events, arm.total).proportion_ci(confidence_level=level, method="wilson")
-    return float(interval.low), float(interval.high)
+    # Wilson's score interval in closed form: the same numbers as SciPy's
+    # binomtest(...).proportion_ci(method="wilson") (a test checks this), at a
+    # fraction of the cost, which matters for a site of thousands of studies.
+    z = _z(level)
+    n, p = arm.total, arm.events / arm.total
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@lru_cache(maxsize=16)
+def _z(level: float) -> float:
+    """The two-sided standard-normal quantile for a confidence level (1.96 for 95%)."""
+    return float(norm.ppf(0.5 + level / 2))
 
 
 def _newcombe_difference(treatment: EventCount, control: EventCount, level: float) -> Estimate:

@@ -43,6 +43,11 @@ _BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "
                     "td": {"colspan", "rowspan"}, "ol": {"start"}}  # fmt: skip
 
 
+# One converter for every body: building a Markdown instance costs more than converting a short text.
+_MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 @cache
 def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     """The Jinja2 environment for page templates (autoescaping, strict undefined)."""
@@ -65,7 +70,8 @@ def render_page(template: str, meta: dict[str, Any], templates_dir: Path = TEMPL
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter for MkDocs; the title is HTML-escaped because themes print it as HTML."""
     safe = {key: str(escape(value)) if key in {"title", "description"} else value for key, value in meta.items()}
-    return "---\n" + yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, width=1_000_000) + "---\n\n"
+    text = yaml.dump(safe, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return "---\n" + text + "---\n\n"
 
 
 def markdown_to_safe_html(text: str) -> Markup:
@@ -74,7 +80,7 @@ def markdown_to_safe_html(text: str) -> Markup:
     Level-one headings become level two.  External links get ``rel="noopener noreferrer"``; only http, https and
     mailto links survive.
     """
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = _MARKDOWN.reset().convert(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
     cleaned = nh3.clean(
         html,

@@ -8,9 +8,9 @@ Pages project site lives at ``/<repository>/``) and from a local folder.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "condition_src",
@@ -36,11 +36,19 @@ def page_url(src: str) -> str:
 
 def relative_href(from_src: str, to_src: str, fragment: str = "") -> str:
     """A relative link from the page ``from_src`` to the page ``to_src``."""
-    here = page_url(from_src).rstrip("/") or "."
-    there = page_url(to_src).rstrip("/") or "."
-    path = posixpath.relpath(there, here)
-    href = "./" if path == "." else path + "/"
-    return href + (f"#{fragment}" if fragment else "")
+    return _relative(page_url(from_src), page_url(to_src)) + (f"#{fragment}" if fragment else "")
+
+
+@lru_cache(maxsize=65536)
+def _relative(here: str, there: str) -> str:
+    # Both are directory URLs ("a/b/" or ""): climb out of what differs, then walk down.
+    # (posixpath.relpath does the same through absolute paths, several times slower.)
+    from_parts, to_parts = here.split("/")[:-1], there.split("/")[:-1]
+    common = 0
+    while common < min(len(from_parts), len(to_parts)) and from_parts[common] == to_parts[common]:
+        common += 1
+    path = "../" * (len(from_parts) - common) + "".join(part + "/" for part in to_parts[common:])
+    return path or "./"
 
 
 def study_src(slug: str) -> str:

@@ -458,3 +458,14 @@ def test_format_helpers():
     assert format_nnt(1 / 0.25) == "4"
     assert format_nnt(1 / (0.7 - 0.45)) == "4"  # 3.9999999999999996 or 4.000000000000001: still 4
     assert format_nnt(math.inf) == "\u221e"
+
+
+@pytest.mark.parametrize("events, total", [(0, 1), (0, 30), (1, 30), (16, 29), (29, 29), (7, 13), (500, 1000), (3, 100000)])
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_closed_form_wilson_interval_matches_scipy(events: int, total: int, level: float) -> None:
+    from scipy.stats import binomtest
+
+    from generator.effects import _wilson
+
+    expected = binomtest(events, total).proportion_ci(confidence_level=level, method="wilson")
+    assert _wilson(EventCount(events, total), level) == pytest.approx((expected.low, expected.high), abs=1e-12)
