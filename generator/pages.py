@@ -350,6 +350,7 @@ def _source(record: StudyRecord) -> dict[str, Any] | None:
         links.append(("DOI", doi_url(source.doi), source.doi))
     if source.pmid:
         links.append(("PubMed", pubmed_url(source.pmid), source.pmid))
+    links += [("Trial registration", href, number) for number, href in registry_links(record) if href]
     if source.url:
         links.append(("Article", source.url, source.url))
     work = cited_work(record)

@@ -71,6 +71,13 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     assert cells[:4] == ["SRI-4 response at week 12 Primary", "16/29", "9/30", "0.052"]
     assert "Disclosures" in html.xpath("//h2/text()")
     assert "https://clinicaltrials.gov/study/NCT02465580" in hrefs
+    source_links = html.xpath("//section[@id='source']//ul[@class='re-links']//a/@href")
+    assert source_links == [
+        "https://doi.org/10.1136/annrheumdis-2019-215396",
+        "https://pubmed.ncbi.nlm.nih.gov/31537547/",
+        "https://clinicaltrials.gov/study/NCT02465580",
+        "https://clinicaltrials.gov/study/NCT02932137",
+    ]
 
 
 def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None:
