@@ -28,6 +28,7 @@ from .designs import DESIGNS
 from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
 from .feeds import feed_links, site_feeds
 from .opendata import open_data
+from .parallel import map_in_processes
 from .render import TEMPLATES_DIR, format_date, markdown_to_safe_html, render_page, templates_signature
 from .structured import head_html
 from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
@@ -102,9 +103,12 @@ def build_pages(
     by_slug = {record.slug: record for record in records}
     pages = [_home(content, records, options), _search_page(options)]
     stamp = templates_signature(options.templates_dir) if cache is not None else ""
-    pages += [
-        _study(record, content, by_slug, related.get(record.slug, ()), options, cache, stamp) for record in records
-    ]
+
+    def study_page(record: StudyRecord) -> GeneratedPage:
+        return _study(record, content, by_slug, related.get(record.slug, ()), options, cache, stamp)
+
+    # A cache lives in this process, so cached (serve) builds render here; a full build uses every core.
+    pages += [study_page(record) for record in records] if cache is not None else map_in_processes(study_page, records)
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
