@@ -109,7 +109,7 @@ def _row(outcome: Outcome, arms: list[Arm], comparison: Comparison, audit: PAudi
         primary=outcome.primary,
         comparison=f"{arms[0].label} vs {arms[1].label}",
         basis=comparison.source,
-        risk_difference=describe_risk_difference(comparison),
+        risk_difference=describe_risk_difference(comparison).removeprefix("Risk difference "),  # the column says so
         risk_ratio=describe_risk_ratio(comparison),
         number_needed=describe_nnt(comparison),
         significant=comparison.significant,

@@ -95,7 +95,7 @@ def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None
         "Complete remission of lupus nephritis",
     ]
     assert rows["SRI-4 response at week 12"] == [
-        "Risk difference +25.2 percentage points (95% CI +0.1 to +46.3)",
+        "+25.2 percentage points (95% CI +0.1 to +46.3)",
         "RR 1.84 (95% CI 0.97 to 3.48)",
         "NNT 4 (95% CI 3 to 1443)",
     ]
