@@ -96,6 +96,9 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             comments=_comments(config.extra.get("comments")),
         )
         related = _related_config(self.config.related)
+        if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(COMMENTS_SCRIPT)
+        self.comments = options.comments is not None
         try:
             caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
             generated = generate(root, options, related, *caches)
@@ -108,9 +111,6 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
                 serve_log.error("%s; still serving the last good version:\n%s", summary, error)
                 return config
             raise PluginError(f"{summary}; nothing was built:\n{error}") from None
-        if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(COMMENTS_SCRIPT)
-        self.comments = options.comments is not None
         self.pages, self.files = generated.pages, generated.files
         self.heads = {page.src: page.head for page in self.pages}
         studies = len(generated.content.visible(drafts=options.drafts))
