@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import RootModel
 
@@ -88,16 +89,17 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: Study
     if conditions:
         problems += _missing_conditions(conditions)
     study_files = _listing(root, STUDIES_DIR, ".yaml", problems)
-    studies = []
+    studies: list[StudyRecord] = []
+    failed: list[_Names] = []
     for path in study_files:
-        record = _study(root, path, problems, cache)
+        record = _study(root, path, problems, cache, failed)
         if record is not None:
             studies.append(record)
     studies.sort(key=lambda record: record.slug)
     slugs = {record.slug: record for record in studies}
     known_slugs = {path.stem for path in study_files}
-    for record in studies:
-        problems += _references(root, record, conditions, authors, slugs, known_slugs)
+    for names in [_names_of(record) for record in studies] + failed:
+        problems += _references(root, names, conditions, authors, slugs, known_slugs)
     pages = tuple(_page(root, path, problems) for path in _listing(root, PAGES_DIR, ".md", problems))
     if only is not None:
         wanted = {_display(root, Path(path).resolve()) for path in only}
@@ -158,20 +160,85 @@ def _link_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def _study(root: Path, path: Path, problems: list[Problem], cache: StudyCache | None) -> StudyRecord | None:
+def _study(
+    root: Path, path: Path, problems: list[Problem], cache: StudyCache | None, failed: list[_Names]
+) -> StudyRecord | None:
     display = _display(root, path)
     stat = path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     if cache is not None and display in cache and cache[display][0] == stamp:
         return cache[display][1]
     try:
-        record = parse_study(read_text(path, display), display, path.stem)
+        text = read_text(path, display)
     except ContentError as error:
         problems.extend(error.problems)
+        return None
+    try:
+        record = parse_study(text, display, path.stem)
+    except ContentError as error:
+        problems.extend(error.problems)
+        if names := _names_in_broken_file(path.stem, display, text, error.problems):
+            failed.append(names)
         return None
     if cache is not None:
         cache[display] = (stamp, record)
     return record
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What a study file names in other files: the part cross-file checks need."""
+
+    slug: str
+    file: str
+    conditions: tuple[tuple[tuple[str | int, ...], str], ...]  # (field path, key)
+    authors: tuple[str, ...] = ()
+    pin: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def _names_of(record: StudyRecord) -> _Names:
+    study = record.study
+    conditions = ((("condition",), study.condition),) + tuple(
+        (("also_conditions", index), key) for index, key in enumerate(study.also_conditions)
+    )
+    return _Names(
+        record.slug, record.file, conditions, tuple(study.authors), tuple(study.related.pin),
+        tuple(study.related.exclude),
+    )  # fmt: skip
+
+
+def _names_in_broken_file(slug: str, file: str, text: str, reported: Iterable[Problem]) -> _Names | None:
+    """The names a file that failed its own checks still gives, so its cross-file problems show in the same run.
+
+    Only well-formed values are taken, and none whose field already has a problem.
+    """
+    try:
+        data = parse_yaml(text, file).data
+    except ContentError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    taken = {problem.field for problem in reported}
+
+    def texts(value: Any, path: str) -> list[tuple[int, str]]:
+        items = value if isinstance(value, list) else []
+        return [(i, item) for i, item in enumerate(items) if isinstance(item, str) and f"{path}[{i}]" not in taken
+                and path not in taken]  # fmt: skip
+
+    conditions: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(data.get("condition"), str) and "condition" not in taken:
+        conditions.append((("condition",), data["condition"]))
+    conditions += [(("also_conditions", i), key) for i, key in texts(data.get("also_conditions"), "also_conditions")]
+    related = data.get("related") if isinstance(data.get("related"), dict) else {}
+    return _Names(
+        slug,
+        file,
+        tuple(conditions),
+        tuple(key for _, key in texts(data.get("authors"), "authors")),
+        tuple(key for _, key in texts(related.get("pin"), "related.pin")),
+        tuple(key for _, key in texts(related.get("exclude"), "related.exclude")),
+    )
 
 
 def parse_study(text: str, display: str, slug: str) -> StudyRecord:
@@ -232,35 +299,33 @@ def _missing_conditions(conditions: dict[str, Condition]) -> list[Problem]:
 
 def _references(
     root: Path,
-    record: StudyRecord,
+    names: _Names,
     conditions: dict[str, Condition] | None,
     authors: dict[str, Author] | None,
     slugs: dict[str, StudyRecord],
     known_slugs: set[str],
 ) -> list[Problem]:
     """Problems with what a study names in other files."""
-    study, problems = record.study, []
-    at = _Locator(root, record.file)
+    problems = []
+    at = _Locator(root, names.file)
     if conditions is not None:
         synonyms = {s.casefold(): key for key, c in conditions.items() for s in (c.name, c.short_name, *c.synonyms)}
-        for path, key in [(("condition",), study.condition)] + [
-            (("also_conditions", i), key) for i, key in enumerate(study.also_conditions)
-        ]:
+        for path, key in names.conditions:
             if key not in conditions:
                 hint = synonyms.get(key.casefold().replace("-", " ")) or synonyms.get(key.casefold())
                 hint = hint or closest(key, conditions)
                 tail = f"; did you mean `{hint}`?" if hint else "; see site_data/conditions.yaml"
                 problems.append(at(path, f"unknown condition `{key}`{tail}"))
     if authors is not None:
-        for index, key in enumerate(study.authors):
+        for index, key in enumerate(names.authors):
             if key not in authors:
                 hint = closest(key, authors)
                 tail = f"; did you mean `{hint}`?" if hint else "; add it to site_data/authors.yaml"
                 problems.append(at(("authors", index), f"unknown author `{key}`{tail}"))
     for field in ("pin", "exclude"):
-        for index, slug in enumerate(getattr(study.related, field)):
+        for index, slug in enumerate(getattr(names, field)):
             path = ("related", field, index)
-            if slug == record.slug:
+            if slug == names.slug:
                 problems.append(at(path, "a study cannot list itself"))
             elif slug not in known_slugs:
                 hint = closest(slug, known_slugs)

@@ -71,6 +71,16 @@ def check(text: str, vocabularies: Content) -> None:
         assert all(str(problem).isprintable() for problem in error.problems)
         event("rejected")
         return
+    study = record.study
+    names_ok = (
+        {study.condition, *study.also_conditions} <= set(vocabularies.conditions)
+        and set(study.authors) <= set(vocabularies.authors)
+        and not study.related.pin
+        and not study.related.exclude
+    )
+    if not names_ok:  # load_content would reject it for what it names in other files
+        event("rejected by cross-file checks")
+        return
     event("accepted")
     html, converted = rendered(record, vocabularies)
     assert dangers(html) == [], html

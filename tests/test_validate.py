@@ -334,3 +334,18 @@ def test_conditions_entry_with_typo(project) -> None:
         "site_data/conditions.yaml:5:3: sle.short_name: is required but missing",
         "site_data/conditions.yaml:6:3: sle.shortname: unknown key `shortname`; did you mean `short_name`?",
     ]
+
+
+def test_a_broken_file_also_gets_its_cross_file_problems_in_the_same_run(project) -> None:
+    text = MINIMAL_STUDY.replace("condition: sle", "condition: lupus") + "summery: x\nrelated:\n  pin: [nope]\n"
+    assert check(project, text) == [
+        f"{F}:3:12: condition: unknown condition `lupus`; did you mean `sle`?",
+        f"{F}:8:1: summery: unknown key `summery`; did you mean `summary`?",
+        f"{F}:10:9: related.pin[0]: no study `nope` in content/studies",
+    ]
+
+
+def test_a_field_with_its_own_problem_is_not_reported_twice(project) -> None:
+    assert check(project, MINIMAL_STUDY.replace("condition: sle", "condition: SLE")) == [
+        f"{F}:3:12: condition: must be a key in lowercase letters, digits and hyphens (like `sle`); got 'SLE'"
+    ]
