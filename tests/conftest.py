@@ -10,6 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+SEED = [
+    "aav-mortality-usa",
+    "aspirin-vasodilators-ssc",
+    "low-dose-il2-sle",
+    "opportunistic-infections-myositis",
+    "rivaroxaban-vs-warfarin-aps",
+    "serum-interferon-predicts-lupus-flares",
+]
+"""The slugs of the six seed studies, in order."""
+
 MINIMAL_STUDY = """\
 title: A minimal valid study
 published: 2020-01-02

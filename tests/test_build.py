@@ -11,16 +11,7 @@ import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
 
-from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
-
-SEED = [
-    "aav-mortality-usa",
-    "aspirin-vasodilators-ssc",
-    "low-dose-il2-sle",
-    "opportunistic-infections-myositis",
-    "rivaroxaban-vs-warfarin-aps",
-    "serum-interferon-predicts-lupus-flares",
-]
+from .conftest import MINIMAL_STUDY, ROOT, SEED, Project, build_site
 
 
 def page(site: Path, url: str) -> lxml.html.HtmlElement:
