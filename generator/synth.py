@@ -46,7 +46,7 @@ __all__ = [
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/study.schema.json"
 DOI_PREFIX = "10.5555/synth."  # 10.5555 is the DOI prefix reserved for tests and examples
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2026, 12, 31)
+LAST_DAY = dt.date(2026, 12, 31)  # "updated" dates stop here
 BODY_WORDS = (150, 600)
 WRAP = 78
 
