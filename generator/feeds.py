@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from .content import Content, StudyRecord
-from .urls import condition_src, page_url, study_src
+from .urls import condition_src, file_href, page_url, study_src
 
 __all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
 
@@ -89,15 +88,15 @@ def feed_links(src: str, condition_key: str | None, *, condition_name: str | Non
     escape them when writing HTML.
     """
     links = [
-        (ATOM_TYPE, "All studies (Atom)", _relative(src, ATOM_FILE)),
-        (JSON_FEED_TYPE, "All studies (JSON Feed)", _relative(src, JSON_FILE)),
+        (ATOM_TYPE, "All studies (Atom)", file_href(src, ATOM_FILE)),
+        (JSON_FEED_TYPE, "All studies (JSON Feed)", file_href(src, JSON_FILE)),
     ]
     if condition_key:
         folder = page_url(condition_src(condition_key))
         name = condition_name or condition_key
         links += [
-            (ATOM_TYPE, f"{name} studies (Atom)", _relative(src, folder + ATOM_FILE)),
-            (JSON_FEED_TYPE, f"{name} studies (JSON Feed)", _relative(src, folder + JSON_FILE)),
+            (ATOM_TYPE, f"{name} studies (Atom)", file_href(src, folder + ATOM_FILE)),
+            (JSON_FEED_TYPE, f"{name} studies (JSON Feed)", file_href(src, folder + JSON_FILE)),
         ]
     return links
 
@@ -110,12 +109,6 @@ def _base(site_url: str) -> str:
     if not re.match(r"^https?://[^\s/]+", site_url or ""):
         raise ValueError(f"feeds need an absolute http(s) site_url, got {site_url!r}")
     return site_url if site_url.endswith("/") else site_url + "/"
-
-
-def _relative(src: str, target: str) -> str:
-    """A link from the page ``src`` to the site file ``target`` (not a page, so no trailing slash)."""
-    here = page_url(src).rstrip("/") or "."
-    return posixpath.relpath(target, here)
 
 
 def _by_condition(studies: Sequence[StudyRecord]) -> dict[str, list[StudyRecord]]:

@@ -76,9 +76,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
         self.serving = command == "serve"
         self.dirty = dirty
-        self.page_cache: dict[str, GeneratedPage] = {}
-        self.study_cache: StudyCache = {}
-        self.previous: dict[str, str] = {}
+        self.page_cache, self.study_cache, self.previous = {}, {}, {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 __all__ = [
     "condition_src",
+    "file_href",
     "page_url",
     "paged_src",
     "relative_href",
@@ -37,6 +38,12 @@ def page_url(src: str) -> str:
 def relative_href(from_src: str, to_src: str, fragment: str = "") -> str:
     """A relative link from the page ``from_src`` to the page ``to_src``."""
     return _relative(page_url(from_src), page_url(to_src)) + (f"#{fragment}" if fragment else "")
+
+
+def file_href(from_src: str, target: str) -> str:
+    """A relative link from the page ``from_src`` to a site file that is not a page (``feed.xml``)."""
+    folder, _, name = target.rpartition("/")
+    return _relative(page_url(from_src), f"{folder}/" if folder else "").removeprefix("./") + name
 
 
 @lru_cache(maxsize=65536)
