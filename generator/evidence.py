@@ -33,7 +33,7 @@ from .model import Arm, Outcome
 from .values import parse_result_value
 
 __all__ = ["Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work", "citation_files", "registry_links",
-           "effect_text"]  # fmt: skip
+           "effect_text", "outcomes_primary_first"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ def effect_text(outcome: Outcome) -> str:
     return describe_effect(effect.measure, effect.estimate, ci, effect.ci_level)
 
 
+def outcomes_primary_first(record: StudyRecord) -> list[Outcome]:
+    """The study's outcomes, primary ones first, otherwise in the order written."""
+    return sorted(record.study.study.outcomes, key=lambda outcome: not outcome.primary)
+
+
 def derived_rows(record: StudyRecord) -> list[DerivedRow]:
     """Two-arm effects for every outcome whose first two arms give counts or percentages.
 
@@ -78,7 +83,7 @@ def derived_rows(record: StudyRecord) -> list[DerivedRow]:
     if len(arms) < 2:
         return []
     rows = []
-    for outcome in sorted(record.study.study.outcomes, key=lambda item: not item.primary):
+    for outcome in outcomes_primary_first(record):
         pair = _event_pair(outcome, arms)
         if pair is None:
             continue

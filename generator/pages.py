@@ -25,7 +25,15 @@ from markupsafe import escape
 from .citation import doi_url, pubmed_url, reference_text
 from .content import Content, StudyRecord
 from .designs import DESIGNS
-from .evidence import citation_files, cited_work, derived_rows, effect_text, registry_links, study_charts
+from .evidence import (
+    citation_files,
+    cited_work,
+    derived_rows,
+    effect_text,
+    outcomes_primary_first,
+    registry_links,
+    study_charts,
+)
 from .feeds import feed_links, site_feeds
 from .opendata import open_data
 from .parallel import map_in_processes
@@ -314,7 +322,7 @@ def _outcome_table(record: StudyRecord) -> dict[str, Any] | None:
     details = record.study.study
     if not details.outcomes:
         return None
-    ordered = sorted(details.outcomes, key=lambda outcome: not outcome.primary)  # stable: primary first
+    ordered = outcomes_primary_first(record)
     with_results = any(outcome.results for outcome in ordered)
     arms = [arm.key for arm in details.arms] if with_results else []
     rows = [
