@@ -80,12 +80,7 @@ def year_src(year: int) -> str:
 
 def paged_src(first_src: str, number: int) -> str:
     """Source path of page ``number`` (1-based) of a listing whose first page is ``first_src``."""
-    if number == 1:
-        return first_src
-    base = first_src[: -len(".md")]
-    if base.endswith("/index"):
-        base = base[: -len("/index")]
-    return f"{base}/page/{number}.md"
+    return first_src if number == 1 else f"{page_url(first_src)}page/{number}.md"
 
 
 def topic_slug(label: str) -> str:
