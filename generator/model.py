@@ -144,6 +144,17 @@ def _number_text(value: str) -> str:
     return value
 
 
+def _fraction(value: Any) -> Any:
+    """A level written as a percentage (95) gets a message that says how to write it."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    if 1 < number <= 100:
+        raise ValueError(f"is a fraction, not a percentage: write {number / 100:g} for {number:g}%")
+    return value
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -225,7 +236,7 @@ class Effect(_Strict):
     measure: Literal[EFFECT_MEASURES]
     estimate: NumberText
     ci: Annotated[list[NumberText], Field(min_length=2, max_length=2)] | None = None
-    ci_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    ci_level: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_fraction)] = 0.95
 
 
 class Outcome(_Strict):

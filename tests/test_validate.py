@@ -190,6 +190,10 @@ CASES = {
         with_study("  outcomes:\n    - name: X\n      direction: up\n"),
         [f"{F}:9:18: study.outcomes[0].direction: unknown value `up`; expected one of: higher-is-better, lower-is-better"],
     ),
+    "confidence level written as a percentage": (
+        with_study("  outcomes:\n    - name: X\n      effect: {measure: odds-ratio, estimate: 2, ci_level: 95}\n"),
+        [f"{F}:9:60: study.outcomes[0].effect.ci_level: is a fraction, not a percentage: write 0.95 for 95%"],
+    ),
     "unknown effect measure": (
         with_study("  outcomes:\n    - name: X\n      effect: {measure: hazard ratio, estimate: 1}\n"),
         [f"{F}:9:25: study.outcomes[0].effect.measure: unknown value `hazard ratio`; did you mean `hazard-ratio`?"],
