@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import RootModel
 
 from .errors import ContentError, Problem
+from .handwritten import page_source
 from .loader import Document, load_yaml, parse_yaml, read_text
 from .model import REQUIRED_CONDITIONS, SLUG_PATTERN, Author, Authors, Condition, Conditions, Study
 from .validate import closest, describe, study_problems, validate_model
@@ -52,7 +53,7 @@ StudyCache = dict[str, tuple[tuple[int, int], StudyRecord]]
 
 @dataclass(frozen=True)
 class Page:
-    """A hand-written Markdown page from ``content/pages``."""
+    """A hand-written Markdown page from ``content/pages``; ``text`` is what MkDocs is given (checked front matter)."""
 
     name: str
     file: str
@@ -353,7 +354,7 @@ class _Locator:
 def _page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
     display = _display(root, path)
     try:
-        return Page(path.stem, display, read_text(path, display))
+        return Page(path.stem, display, page_source(read_text(path, display), display))
     except ContentError as error:
         problems.extend(error.problems)
         return None

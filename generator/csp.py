@@ -1,9 +1,15 @@
-"""A Content-Security-Policy for each built page.
+"""A Content-Security-Policy for each built page: only the theme's and the site's own scripts run.
 
-The policy allows only what the site uses: its own files, the theme's inline
-scripts (each allowed by its SHA-256 hash, computed from the finished page, so
-no other inline script can run; a script inside the page's content is never
-hashed) and, when comments are configured, giscus.
+Scripts are allowed by construction, never by looking at the finished page.
+The site's own scripts are files served from the site (``script-src 'self'``).
+The theme's few inline scripts are allowed by SHA-256 hash, and each hash is
+computed from the theme's own script templates
+(``partials/javascripts/*.html``), rendered with nothing but the page's
+address (``base_url``) and the theme's features.  Nothing from content or
+configuration takes part, so no text a page shows (a title in ``<head>``, raw
+HTML in a hand-written page, a crafted setting) can ever become a trusted
+script: an inline script that is not the theme's own gets no hash and the
+browser refuses to run it.
 """
 
 from __future__ import annotations
@@ -11,30 +17,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
+from typing import Any
 
+import jinja2
 from markupsafe import escape
 
-__all__ = ["GISCUS_ORIGIN", "add_policy", "policy"]
+__all__ = ["GISCUS_ORIGIN", "THEME_SCRIPTS", "add_policy", "inline_script_hashes", "policy", "theme_script_hashes"]
 
 GISCUS_ORIGIN = "https://giscus.app"
+THEME_SCRIPTS = "partials/javascripts/"
+"""Where Material keeps the templates of its inline scripts."""
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
-# Where the theme puts the page's content (Material: the content <div> through the article's end).
-_CONTENT_START, _CONTENT_END = 'data-md-component="content"', "</article>"
+_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 _NOT_EXECUTED = re.compile(r"""\b(src=|type=["']?application/(ld\+)?json)""", re.IGNORECASE)
 
 
-def policy(script_hashes: list[str], *, comments: bool, wasm: bool = False) -> str:
-    """The policy text for a page whose inline scripts have ``script_hashes``.
+def policy(script_hashes: Iterable[str], *, comments: bool, wasm: bool = False) -> str:
+    """The policy text for a page whose allowed inline scripts have ``script_hashes``.
 
     ``wasm`` allows WebAssembly, which the search page's index reader needs.
     """
-    extra = (" 'wasm-unsafe-eval'" if wasm else "") + (f" {GISCUS_ORIGIN}" if comments else "")
-    scripts = " ".join(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))
+    sources = ["'self'", *(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))]
+    sources += ["'wasm-unsafe-eval'"] * wasm + [GISCUS_ORIGIN] * comments
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' {scripts}{extra}".replace("  ", " "),
+            "script-src " + " ".join(sources),
             "style-src 'self' 'unsafe-inline'",  # the theme sets style attributes
             "img-src 'self' data:",
             "font-src 'self'",
@@ -47,16 +56,30 @@ def policy(script_hashes: list[str], *, comments: bool, wasm: bool = False) -> s
     )
 
 
-def add_policy(html: str, *, comments: bool) -> str:
-    """Insert a CSP ``<meta>`` as the first element of ``<head>``."""
-    # Only the theme's own scripts are allowed: one inside the page's content (a hand-written page's raw HTML,
-    # or anything that ever slipped past escaping) gets no hash, so the browser refuses to run it.
-    start, end = html.find(_CONTENT_START), html.rfind(_CONTENT_END)
-    hashes = [
-        base64.b64encode(hashlib.sha256(match["body"].encode("utf-8")).digest()).decode()
-        for match in _INLINE_SCRIPT.finditer(html)
-        if not _NOT_EXECUTED.search(match["attrs"]) and match["body"].strip() and not 0 <= start < match.start() < end
-    ]
-    text = policy(hashes, comments=comments, wasm="pagefind-ui.js" in html)
+def add_policy(html: str, script_hashes: Iterable[str], *, comments: bool, wasm: bool = False) -> str:
+    """Insert a CSP ``<meta>`` allowing ``script_hashes`` as the first element of ``<head>``."""
+    text = policy(script_hashes, comments=comments, wasm=wasm)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(text)}">'
     return html.replace("<head>", "<head>\n    " + meta, 1)
+
+
+def inline_script_hashes(html: str) -> frozenset[str]:
+    """SHA-256 hashes (base64) of the executable inline scripts in ``html``."""
+    return frozenset(
+        base64.b64encode(hashlib.sha256(match["body"].encode("utf-8")).digest()).decode()
+        for match in _SCRIPT.finditer(html)
+        if match["body"].strip() and not _NOT_EXECUTED.search(match["attrs"])
+    )
+
+
+def theme_script_hashes(env: jinja2.Environment, base_url: str, features: Iterable[str]) -> frozenset[str]:
+    """Hashes of every inline script the theme's script templates produce for a page at ``base_url``.
+
+    ``base_url`` is the relative path from the page to the site's root (``../..``), or
+    the site's root path for error pages; the theme's feature flags choose optional scripts.
+    """
+    # Every setting reads as unset (`config.extra.scope | d(base_url)` gives base_url), so none reaches a script.
+    config = jinja2.ChainableUndefined(name="config")
+    context: dict[str, Any] = {"base_url": base_url, "features": list(features), "config": config}
+    names = [name for name in env.list_templates() if name.startswith(THEME_SCRIPTS) and name.endswith(".html")]
+    return frozenset().union(*(inline_script_hashes(env.get_template(name).render(context)) for name in names))

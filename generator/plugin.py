@@ -10,28 +10,28 @@ into the source tree.
 from __future__ import annotations
 
 import logging
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 from .content import StudyCache
-from .csp import add_policy
+from .csp import add_policy, theme_script_hashes
 from .errors import ContentError
+from .handwritten import clean_page_html
+from .options import PLAIN_SETTINGS, PluginOptions, plain_setting_problem, site_url_problem
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir
 from .related import RelatedConfig
 from .search import SEARCH_SUBDIR, SearchIndexError, index_site
 from .site import generate, templates_for
-from .validate import closest
 
-__all__ = ["RheumEvidencePlugin", "RheumEvidenceConfig"]
+__all__ = ["RheumEvidencePlugin"]
 
 log = get_plugin_logger(__name__)
 serve_log = logging.getLogger("rheum_evidence.serve")
@@ -42,22 +42,10 @@ if not serve_log.handlers:
 WATCHED = ("content", "site_data", "templates")
 COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
 COMMENTS_SCRIPT = "assets/comments.js"
+SEARCH_PAGE = "search.md"
 
 
-class RheumEvidenceConfig(base.Config):
-    """Options of the ``rheum-evidence`` plugin in mkdocs.yml."""
-
-    drafts = c.Type(bool, default=False)
-    """Build draft studies too (for previews); never on the public site."""
-    per_page = c.Type(int, default=50)
-    """Studies per page of a condition, topic or archive listing."""
-    home_latest = c.Type(int, default=20)
-    """Studies on the home page."""
-    related = c.Type(dict, default={})
-    """Weights and limits of "More like this"; see RelatedConfig for the names and defaults."""
-
-
-class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
+class RheumEvidencePlugin(BasePlugin[PluginOptions]):
     """Generate the study pages, listings and data files of Rheum Evidence."""
 
     def __init__(self) -> None:
@@ -69,8 +57,11 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         self.files: dict[str, str | bytes] = {}
         self.heads: dict[str, str] = {}  # by source path of every generated page
         self.bodies: dict[str, str] = {}
+        self.written: dict[str, str] = {}  # hand-written pages as checked, by source path
         self.comments = False
         self.publisher: AtomicSiteDir | None = None
+        self.theme_env: Any = None
+        self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
@@ -83,17 +74,25 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         self.bodies, self.publisher = {}, None
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
+        site_url = config.site_url or "http://127.0.0.1:8000/"
+        if problem := site_url_problem(site_url):
+            raise PluginError(problem)
+        if config.extra.get("scope") is not None:
+            raise PluginError("extra.scope is not supported: the theme prints it into a script; remove it")
         root = Path(config.config_file_path).resolve().parent
         options = SiteOptions(
             drafts=self.config.drafts,
-            site_url=config.site_url or "http://127.0.0.1:8000/",
+            site_url=site_url,
             site_name=config.site_name,
             templates_dir=templates_for(root),
             per_page=self.config.per_page,
             home_latest=self.config.home_latest,
             comments=_comments(config.extra.get("comments")),
         )
-        related = _related_config(self.config.related)
+        related = RelatedConfig(**self.config.related)
+        for name in PLAIN_SETTINGS:
+            if problem := plain_setting_problem(name, config[name]):
+                raise PluginError(problem)
         if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(COMMENTS_SCRIPT)
         self.comments = options.comments is not None
@@ -111,6 +110,7 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             raise PluginError(f"{summary}; nothing was built:\n{error}") from None
         self.pages, self.files = generated.pages, generated.files
         self.heads = {page.src: page.head for page in self.pages}
+        self.written = {f"{page.name}.md": page.text for page in generated.content.pages}
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(self.pages))
         if not self.serving:
@@ -140,6 +140,10 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
             self.previous = {page.src: page.text for page in self.pages}
         return files
 
+    def on_page_read_source(self, /, *, page: Any, config: MkDocsConfig) -> str | None:
+        """A hand-written page is built from the text that was checked, with its checked front matter."""
+        return self.written.get(page.file.src_uri)
+
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Generated pages are HTML already: keep it and give Markdown nothing to convert."""
         if page.file.src_uri not in self.heads:
@@ -148,8 +152,10 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         return ""
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Put a generated page's HTML back in place of the (empty) conversion."""
-        return self.bodies.pop(page.file.src_uri, html)
+        """Put a generated page's HTML back in place of the (empty) conversion; clean a hand-written page's HTML."""
+        if page.file.src_uri in self.heads:
+            return self.bodies.pop(page.file.src_uri, html)
+        return clean_page_html(html)
 
     def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
         """Hand the page's extra <head> (feed links, structured data) to the theme."""
@@ -157,18 +163,33 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
         context["extra_head"] = self.heads.get(src) or default_head(src)
         return context
 
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Keep the theme's template environment: the policy's script hashes are made from its templates."""
+        self.theme_env, self.script_hashes = env, {}
+        return env
+
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        """Give every page a Content-Security-Policy that allows only what it uses.
+        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts.
 
         Previews are left without one: `mkdocs serve` injects its live-reload script.
         """
-        return output if self.serving else add_policy(output, comments=self.comments)
+        if self.serving:
+            return output
+        wasm = page.file.src_uri == SEARCH_PAGE  # Pagefind's index reader is WebAssembly
+        return self._with_policy(output, get_relative_url(".", page.url), config, wasm=wasm)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
         if self.serving or not template_name.endswith(".html"):
             return output_content
-        return add_policy(output_content, comments=self.comments)
+        # MkDocs addresses error pages from the site's root path (see its build of 404.html).
+        return self._with_policy(output_content, urlsplit(config.site_url or "/").path, config)
+
+    def _with_policy(self, html: str, base_url: str, config: MkDocsConfig, *, wasm: bool = False) -> str:
+        if base_url not in self.script_hashes:
+            features = config.theme.get("features") or []
+            self.script_hashes[base_url] = theme_script_hashes(self.theme_env, base_url, features)
+        return add_policy(html, self.script_hashes[base_url], comments=self.comments, wasm=wasm)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change."""
@@ -204,20 +225,6 @@ class RheumEvidencePlugin(BasePlugin[RheumEvidenceConfig]):
 
 def _unchanged() -> bool:
     return False
-
-
-def _related_config(options: dict[str, Any]) -> RelatedConfig:
-    """The "More like this" settings, with a suggestion for a mistyped name."""
-    known = [field.name for field in fields(RelatedConfig)]
-    for name in options:
-        if name not in known:
-            hint = closest(str(name), known)
-            tail = f"; did you mean `{hint}`?" if hint else f"; known options: {', '.join(known)}"
-            raise PluginError(f"rheum-evidence option related.{name} is unknown{tail}")
-    try:
-        return RelatedConfig(**options)
-    except ValueError as error:
-        raise PluginError(f"rheum-evidence option {error}") from None
 
 
 def _comments(settings: Any) -> Comments | None:

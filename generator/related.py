@@ -73,9 +73,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -144,54 +144,72 @@ class RelatedInput:
 
 
 @dataclass(frozen=True)
+class Limit:
+    """The range a numeric setting accepts: at least ``minimum`` (or above it, with ``above``)."""
+
+    minimum: float
+    above: bool = False
+    whole: bool = False
+
+    def problem(self, value: object) -> str | None:
+        """Why ``value`` is out of range, or None when it is acceptable."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"must be a {'whole number' if self.whole else 'number'}, got {value!r}"
+        if self.whole and not isinstance(value, int):
+            return f"must be a whole number, got {value!r}"
+        if not math.isfinite(value):
+            return f"must be a finite number, got {value!r}"
+        bound = int(self.minimum) if self.whole else self.minimum
+        if value < self.minimum or (self.above and value == self.minimum):
+            return f"must be {'greater than' if self.above else 'at least'} {bound}, got {value!r}"
+        return None
+
+
+def _setting(default: float, minimum: float, *, above: bool = False) -> Any:
+    limit = Limit(minimum, above, whole=isinstance(default, int))
+    return field(default=default, metadata={"limit": limit})
+
+
+@dataclass(frozen=True)
 class RelatedConfig:
     """Weights and limits of "More like this" (the plugin options of the same names).
 
     Weights are points; rarity-weighted signals give at most their weight per
     shared feature (a feature on two studies of a small corpus gives ~80% of it).
+    Each field's :class:`Limit` (``limit`` in its metadata) is its accepted range.
     """
 
-    count: int = 5
+    count: int = _setting(5, 1)
     """How many related studies a page lists."""
-    min_score: float = 1.5
+    min_score: float = _setting(1.5, 0)
     """Points a candidate needs to be listed on merit; below it, fills are used."""
-    same_condition: float = 3.0
+    same_condition: float = _setting(3.0, 0)
     """Points when both studies have the same primary condition."""
-    shared_condition: float = 1.0
+    shared_condition: float = _setting(1.0, 0)
     """Points for each further condition both studies touch."""
-    shared_topic: float = 2.0
+    shared_topic: float = _setting(2.0, 0)
     """Points for a shared topic, times its rarity."""
-    same_design_family: float = 1.0
+    same_design_family: float = _setting(1.0, 0)
     """Points when both designs are trials, or observational, or reviews."""
-    shared_intervention: float = 1.0
+    shared_intervention: float = _setting(1.0, 0)
     """Points for a shared term of the interventions text, times its rarity."""
-    shared_term: float = 0.5
+    shared_term: float = _setting(0.5, 0)
     """Points for a shared term of the title and summary, times its rarity."""
-    recency: float = 0.4
+    recency: float = _setting(0.4, 0)
     """Points for a candidate as new as the newest study; halves every half-life."""
-    recency_half_life_days: float = 730.0
+    recency_half_life_days: float = _setting(730.0, 0, above=True)
     """Days over which the recency bonus halves."""
-    rarity_cutoff_share: float = 0.0005
+    rarity_cutoff_share: float = _setting(0.0005, 0)
     """Share of the corpus from which a topic or term counts for nothing."""
-    rarity_cutoff_min: int = 50
+    rarity_cutoff_min: int = _setting(50, 2)
     """Document frequency from which a topic or term counts for nothing, at least."""
-    reason_signals: int = 2
+    reason_signals: int = _setting(2, 1)
     """How many signals the reason line names."""
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"related.{field.name} must be a finite number >= 0, got {value!r}")
-        for name in ("count", "reason_signals", "rarity_cutoff_min"):
-            if not isinstance(getattr(self, name), int):
-                raise ValueError(f"related.{name} must be a whole number")
-        if self.count < 1 or self.reason_signals < 1:
-            raise ValueError("related.count and related.reason_signals must be at least 1")
-        if self.recency_half_life_days <= 0:
-            raise ValueError("related.recency_half_life_days must be greater than 0")
-        if self.rarity_cutoff_min < 2:
-            raise ValueError("related.rarity_cutoff_min must be at least 2")
+        for item in fields(self):
+            if problem := item.metadata["limit"].problem(getattr(self, item.name)):
+                raise ValueError(f"related.{item.name} {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +229,7 @@ class RelatedItem:
 # -- Text -------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:['’/-][^\W_]+)*")
-_GREEK = str.maketrans(
-    {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "’": "'"}
-)
+_GREEK = str.maketrans({"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "’": "'"})
 _STOP_WORDS = frozenset(
     """
     a about above after again against all also although among an and any are as at be because been
@@ -414,9 +430,7 @@ def _prepare(study: RelatedInput, reader: _TextReader) -> _Study:
             topic_names.setdefault(key, " ".join(topic.split()))
     return _Study(
         source=study,
-        conditions=frozenset({study.condition, *study.also_conditions}).union(
-            named_in_text, named_in_interventions
-        ),
+        conditions=frozenset({study.condition, *study.also_conditions}).union(named_in_text, named_in_interventions),
         topic_names=topic_names,
         features=(frozenset(topic_names), interventions, terms),
     )
@@ -437,9 +451,7 @@ def _feature_points(studies: Sequence[_Study], config: RelatedConfig) -> tuple[d
     for kind, weight in enumerate(weights):
         frequency = Counter(itertools.chain.from_iterable(study.features[kind] for study in studies))
         counted = sorted(feature for feature, df in frequency.items() if 2 <= df < cutoff)
-        points.append(
-            {feature: weight * _rarity(frequency[feature], cutoff) for feature in counted if weight}
-        )
+        points.append({feature: weight * _rarity(frequency[feature], cutoff) for feature in counted if weight})
     return tuple(points)
 
 
@@ -465,9 +477,7 @@ def _feature_matrices(
         features = [study[kind] for study in counted]
         lengths = np.fromiter(map(len, features), dtype=np.int64, count=len(features))
         rows.append(np.repeat(np.arange(len(features)), lengths))
-        columns.append(
-            np.fromiter(map(column.__getitem__, itertools.chain.from_iterable(features)), np.int64)
-        )
+        columns.append(np.fromiter(map(column.__getitem__, itertools.chain.from_iterable(features)), np.int64))
         values.append(np.fromiter(points.values(), np.float64, count=len(points)))
         offset += len(points)
     column_points = np.concatenate(values)
@@ -626,9 +636,7 @@ def _shared_features(corpus: _Corpus, row: int, kind: int, shared: frozenset[str
     points = corpus.feature_points[kind]
     best_first = sorted(shared, key=lambda feature: (-points[feature], feature))
     labels = tuple(map(corpus.studies[row].topic_names.__getitem__, best_first)) if kind == 0 else best_first
-    return _Contribution(
-        _FEATURE_SIGNALS[kind], math.fsum(map(points.__getitem__, best_first)), tuple(labels)
-    )
+    return _Contribution(_FEATURE_SIGNALS[kind], math.fsum(map(points.__getitem__, best_first)), tuple(labels))
 
 
 def _breakdown(corpus: _Corpus, row: int, other: int) -> list[_Contribution]:

@@ -20,6 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 __all__ = [
+    "BODY_ATTRIBUTES",
+    "BODY_TAGS",
     "TEMPLATES_DIR",
     "environment",
     "format_date",
@@ -34,12 +36,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # What the article body may contain once converted from Markdown: ordinary
 # formatting, lists, tables, quotes, code and links; never scripts, styles,
 # event handlers, frames or forms.
-_BODY_TAGS = {
+BODY_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
     "small", "mark", "abbr", "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "a",
 }  # fmt: skip
-_BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"},
+BODY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope", "colspan", "rowspan"},
                     "td": {"colspan", "rowspan"}, "ol": {"start"}}  # fmt: skip
 
 
@@ -84,8 +86,8 @@ def markdown_to_safe_html(text: str) -> Markup:
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
     cleaned = nh3.clean(
         html,
-        tags=_BODY_TAGS,
-        attributes=_BODY_ATTRIBUTES,
+        tags=BODY_TAGS,
+        attributes=BODY_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
