@@ -9,7 +9,6 @@ every file, sorted by file and line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,8 @@ from pydantic import RootModel
 
 from .errors import ContentError, Problem
 from .loader import Document, load_yaml, parse_yaml, read_text
-from .model import REQUIRED_CONDITIONS, SLUG_PATTERN, Author, Authors, Condition, Conditions, Study
-from .validate import closest, describe, study_problems, validate_model
+from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
+from .validate import closest, describe, shown, study_problems, validate_model
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 
@@ -130,6 +129,8 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     seen: dict[str, str] = {}
     for path in paths:
         display = _display(root, path)
+        if not display.isprintable():  # a name holding a newline or an escape must not break the one-line message
+            display = display.encode("unicode_escape").decode("ascii")
         stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
         if path.is_symlink() and (link := _link_problem(root, path)):
             problems.append(Problem(display, 1, 1, "", link))
@@ -139,8 +140,8 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
             )
         elif stem is None:
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
-        elif not re.match(SLUG_PATTERN, stem) or len(stem) > 80:
-            problems.append(Problem(display, 1, 1, "", f"file name `{stem}` must be a slug: {SLUG_RULE}"))
+        elif not is_slug(stem):
+            problems.append(Problem(display, 1, 1, "", f"file name {shown(stem)} must be a slug: {SLUG_RULE}"))
         elif stem.casefold() in seen:
             problems.append(Problem(display, 1, 1, "", f"same name as {seen[stem.casefold()]}, ignoring case"))
         else:

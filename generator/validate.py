@@ -20,7 +20,7 @@ from .loader import Document
 from .model import RATIO_MEASURES, Study
 from .urls import topic_slug
 
-__all__ = ["validate_model", "study_problems", "closest", "describe"]
+__all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 
 MIN_RATIO, MAX_RATIO = 1e-6, 1e6
 
@@ -72,7 +72,7 @@ def _problem(document: Document, schema: dict[str, Any], detail: Mapping[str, An
     return document.problem(loc, _message(kind, value, ctx, detail["msg"]))
 
 
-def _shown(word: str) -> str:
+def shown(word: str) -> str:
     """``word`` quoted for a message: in backticks, or as a Python literal when it holds invisible characters."""
     return f"`{word}`" if word.isprintable() else repr(word)
 
@@ -80,7 +80,7 @@ def _shown(word: str) -> str:
 def _unknown(word: str, choices: Iterable[str], what: str) -> str:
     choices = list(choices)
     if not word.isprintable():  # never echo control characters (terminal escapes) back to the editor
-        return f"unknown {what} {_shown(word)}; expected one of: {', '.join(choices)}"
+        return f"unknown {what} {shown(word)}; expected one of: {', '.join(choices)}"
     if suggestion := closest(word, choices):
         return f"unknown {what} `{word}`; did you mean `{suggestion}`?"
     return f"unknown {what} `{word}`; expected one of: {', '.join(choices)}"
@@ -181,7 +181,7 @@ def _duplicates(document: Document, path: tuple, values: list[str], what: str = 
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(document.problem((*path, index), f"duplicate {what} {_shown(value)}; list it once"))
+            problems.append(document.problem((*path, index), f"duplicate {what} {shown(value)}; list it once"))
         seen.add(value)
     return problems
 
