@@ -19,6 +19,7 @@ from pydantic import RootModel
 from .errors import ContentError, Problem
 from .loader import Document, load_yaml, parse_yaml, read_text
 from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
+from .urls import reserved_name
 from .validate import closest, describe, shown, study_problems, validate_model
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
@@ -28,6 +29,7 @@ STUDIES_DIR = Path("content/studies")
 PAGES_DIR = Path("content/pages")
 CONDITIONS_FILE = Path("site_data/conditions.yaml")
 AUTHORS_FILE = Path("site_data/authors.yaml")
+SITE_FOLDER = {STUDIES_DIR: "studies", PAGES_DIR: ""}  # where each folder's files are served
 SLUG_RULE = "lowercase letters a-z, digits and single hyphens, at most 80 characters (like `low-dose-il2-sle`)"
 
 
@@ -142,6 +144,9 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
         elif not is_slug(stem):
             problems.append(Problem(display, 1, 1, "", f"file name {shown(stem)} must be a slug: {SLUG_RULE}"))
+        elif taken := reserved_name(SITE_FOLDER[folder], stem):
+            message = f"file name `{stem}` would take the address of {taken}; choose another name"
+            problems.append(Problem(display, 1, 1, "", message))
         elif stem.casefold() in seen:
             problems.append(Problem(display, 1, 1, "", f"same name as {seen[stem.casefold()]}, ignoring case"))
         else:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
 from .designs import DESIGN_KEYS
+from .urls import reserved_name
 from .values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
 
 __all__ = [
@@ -119,6 +120,17 @@ def _pattern(pattern: str, rule: str):
     return check
 
 
+def _free_in(folder: str, what: str):
+    """A check that a name does not take an address the site keeps for itself in ``folder``."""
+
+    def check(name: str) -> str:
+        if taken := reserved_name(folder, name):
+            raise ValueError(f"`{name}` would take the address of {taken}; choose another {what}")
+        return name
+
+    return check
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
         if not matches_whole(DATE_PATTERN, value):
@@ -198,6 +210,7 @@ Slug = Pattern(
     SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
 )
 Key = Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)
+ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
 ArmKey = Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)
 IsoDate = Annotated[
     dt.date,
@@ -355,5 +368,5 @@ class Author(_Strict):
     url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
 
 
-Conditions = RootModel[Annotated[dict[Key, Condition], Field(min_length=1)]]
+Conditions = RootModel[Annotated[dict[ConditionKey, Condition], Field(min_length=1)]]
 Authors = RootModel[Annotated[dict[Key, Author], Field(min_length=1)]]

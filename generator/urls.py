@@ -13,16 +13,50 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "RESERVED_NAMES",
     "condition_src",
     "file_href",
     "page_url",
     "paged_src",
     "relative_href",
+    "reserved_name",
     "study_src",
     "topic_slug",
     "topic_src",
     "year_src",
 ]
+
+
+# The names the site gives its own files and folders, by the folder editors' names go in ("" is the top of
+# the site, where hand-written pages go; study slugs go in studies/, condition keys in conditions/, topic
+# slugs in topics/), each with what is there.  A name is taken when a generated file or folder in that folder
+# has it before its first dot (feed.xml and feed.json take `feed`), and `index` everywhere: MkDocs serves
+# <folder>/index.md at <folder>/ itself.  tests/test_names.py builds a site and checks this table against it.
+RESERVED_NAMES: dict[str, dict[str, str]] = {
+    "": {
+        "404": "the page shown for a missing address (/404.html)",
+        "archive": "the archive (/archive/)",
+        "assets": "the site's styles and scripts (/assets/)",
+        "conditions": "the condition pages (/conditions/)",
+        "feed": "the site's feeds (/feed.xml, /feed.json)",
+        "index": "the home page (/)",
+        "outcomes": "the open data (/outcomes.csv)",
+        "pagefind": "the search index (/pagefind/)",
+        "schema": "the open data's schema (/schema/)",
+        "search": "the search page (/search/)",
+        "sitemap": "the sitemap (/sitemap.xml)",
+        "studies": "the study pages and the open data (/studies/, /studies.json, /studies.csv)",
+        "topics": "the topic pages (/topics/)",
+    },
+    "studies": {"index": "the folder of study pages itself (/studies/)"},
+    "conditions": {"index": "the list of all conditions (/conditions/)"},
+    "topics": {"index": "the list of all topics (/topics/)"},
+}
+
+
+def reserved_name(folder: str, name: str) -> str | None:
+    """What the site itself keeps at ``name`` in ``folder`` (any case), or None when the name is free."""
+    return RESERVED_NAMES[folder].get(name.casefold())
 
 
 def page_url(src: str) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .loader import Document
 from .model import RATIO_MEASURES, Study
-from .urls import topic_slug
+from .urls import reserved_name, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 
@@ -153,8 +153,8 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     problems += _duplicates(document, ("also_conditions",), study.also_conditions)
     problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
     for index, topic in enumerate(study.topics):
-        if topic_slug(topic) == "index":  # topics/index.md is the list of all topics
-            message = f"`{topic}` would take the address of the list of all topics (/topics/); choose another label"
+        if taken := reserved_name("topics", topic_slug(topic)):
+            message = f"{shown(topic)} would take the address of {taken}; choose another label"
             problems.append(document.problem(("topics", index), message))
     problems += _duplicates(document, ("authors",), study.authors)
     problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")

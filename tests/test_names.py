@@ -3,14 +3,19 @@ keeps for itself, and (for topic labels in any script) gets a page of its own.""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.content import parse_study
+from generator.content import load_content, parse_study
 from generator.errors import ContentError
+from generator.urls import RESERVED_NAMES, topic_slug
 
-from .test_hostile import ARMS, F, details, study
+from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
+from .test_hostile import ARMS, SLUG_RULE, F, details, study
 
 # --------------------------------------------------------------------------- every pattern matches the whole value
 
@@ -148,3 +153,144 @@ def test_value_that_only_starts_right_is_refused_with_one_exact_line(text: str, 
 
 def test_p_value_bound_written_with_the_less_or_equal_sign_is_accepted_as_the_schema_says() -> None:
     parse_study(_outcome(p_value="≤0.05"), F, "s")
+
+
+# --------------------------------------------------------------------------- names that take a generated address
+
+
+def _file(project: Project, relative: str, text: str = MINIMAL_STUDY) -> None:
+    (project.root / relative).write_text(text, encoding="utf-8")
+
+
+def _refusal(project: Project) -> str:
+    with pytest.raises(ContentError) as caught:
+        load_content(project.root)
+    return str(caught.value)
+
+
+NAMES = {
+    "study named index": (
+        "content/studies/index.yaml",
+        "content/studies/index.yaml:1:1: file name `index` would take the address of the folder of study pages "
+        "itself (/studies/); choose another name",
+    ),
+    "study name with a trailing newline": (
+        "content/studies/trial\n.yaml",
+        f"content/studies/trial\\n.yaml:1:1: file name 'trial\\n' must be a slug: {SLUG_RULE}",
+    ),
+    "study name with a terminal escape": (
+        "content/studies/a\x1b[2Jb.yaml",
+        f"content/studies/a\\x1b[2Jb.yaml:1:1: file name 'a\\x1b[2Jb' must be a slug: {SLUG_RULE}",
+    ),
+    "page named search": (
+        "content/pages/search.md",
+        "content/pages/search.md:1:1: file name `search` would take the address of the search page (/search/); "
+        "choose another name",
+    ),
+    "page named like the feeds": (
+        "content/pages/feed.md",
+        "content/pages/feed.md:1:1: file name `feed` would take the address of the site's feeds "
+        "(/feed.xml, /feed.json); choose another name",
+    ),
+    "page named like a section folder": (
+        "content/pages/studies.md",
+        "content/pages/studies.md:1:1: file name `studies` would take the address of the study pages and the open "
+        "data (/studies/, /studies.json, /studies.csv); choose another name",
+    ),
+    "page named like the search index": (
+        "content/pages/pagefind.md",
+        "content/pages/pagefind.md:1:1: file name `pagefind` would take the address of the search index "
+        "(/pagefind/); choose another name",
+    ),
+    "upper-case twin of the home page": (
+        "content/pages/INDEX.md",
+        f"content/pages/INDEX.md:1:1: file name `INDEX` must be a slug: {SLUG_RULE}",
+    ),
+    "upper-case twin of the sitemap": (
+        "content/pages/Sitemap.md",
+        f"content/pages/Sitemap.md:1:1: file name `Sitemap` must be a slug: {SLUG_RULE}",
+    ),
+}
+
+
+@pytest.mark.parametrize("relative, expected", NAMES.values(), ids=NAMES.keys())
+def test_file_name_that_takes_a_generated_address_is_refused(project: Project, relative: str, expected: str) -> None:
+    _file(project, relative, MINIMAL_STUDY if relative.endswith(".yaml") else "# A page\n")
+    assert _refusal(project) == expected
+
+
+@pytest.mark.parametrize("name, what", RESERVED_NAMES[""].items())
+def test_every_name_the_site_keeps_at_its_top_is_refused_as_a_page(project: Project, name: str, what: str) -> None:
+    _file(project, f"content/pages/{name}.md", "# A page\n")
+    expected = f"content/pages/{name}.md:1:1: file name `{name}` would take the address of {what}; choose another name"
+    assert _refusal(project) == expected
+
+
+def test_names_the_site_keeps_elsewhere_are_free_for_pages_and_studies(project: Project) -> None:
+    for name in ("about", "page", "topic", "feeds", "index-of-trials"):
+        _file(project, f"content/pages/{name}.md", "# A page\n")
+    for name in ("search", "assets", "feed", "sitemap", "404", "page", "conditions"):
+        _file(project, f"content/studies/{name}.yaml")
+    content = load_content(project.root)
+    assert len(content.pages) == 5 and len(content.studies) == 7
+
+
+def _with_condition(project: Project, key: str) -> tuple[int, str]:
+    path = project.root / "site_data/conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"{text}{key}:\n  name: Some disease\n  short_name: Some\n  description: A disease.\n")
+    return len(text.splitlines()) + 1, "site_data/conditions.yaml"
+
+
+def test_condition_key_that_takes_the_list_of_conditions_is_refused(project: Project) -> None:
+    line, file = _with_condition(project, "index")
+    assert _refusal(project) == (
+        f"{file}:{line}:1: index: `index` would take the address of the list of all conditions (/conditions/); "
+        "choose another key"
+    )
+
+
+@pytest.mark.parametrize("key", ["search", "feed", "page", "studies", "topics"])
+def test_condition_key_named_like_something_outside_conditions_is_free(project: Project, key: str) -> None:
+    _with_condition(project, key)
+    assert key in load_content(project.root).conditions
+
+
+@pytest.mark.parametrize("label", ["Index", "INDEX!", "index.", "  index  ", "ÍNDEX"])
+def test_topic_whose_page_would_be_the_list_of_topics_is_refused(label: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_study(study(topics=[label]), F, "s")
+    message = f"`{label}` would take the address of the list of all topics (/topics/); choose another label"
+    assert [problem.message for problem in caught.value.problems] == [message]
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory) -> tuple[Path, Path]:
+    """The seed site built with one study per listing page, so every kind of generated address exists."""
+    project = Project(tmp_path_factory.mktemp("paged"))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project.root / "mkdocs.yml").write_text(
+        config.replace("  - rheum-evidence:\n", "  - rheum-evidence:\n      per_page: 1\n")
+    )
+    shutil.copytree(ROOT / "templates", project.root / "templates")
+    project.copy_seed()
+    return project.root, build_site(project.root)
+
+
+def _stems(folder: Path) -> set[str]:
+    return {entry.name.split(".")[0] for entry in folder.iterdir()}
+
+
+def test_reserved_names_are_exactly_what_the_built_site_puts_where_editors_name_things(paged_site) -> None:
+    root, site = paged_site
+    assert any(site.glob("conditions/*/page/2/index.html")), "the build pages its listings"
+    content = load_content(root)
+    pages = {page.name for page in content.pages}
+    assert _stems(site) - pages == set(RESERVED_NAMES[""])
+    editors = {
+        "studies": {record.slug for record in content.studies},
+        "conditions": set(content.conditions),
+        "topics": {topic_slug(topic) for record in content.studies for topic in record.study.topics},
+    }
+    for folder, names in editors.items():
+        assert (_stems(site / folder) - names) | {"index"} == set(RESERVED_NAMES[folder]), folder
