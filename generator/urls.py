@@ -8,6 +8,8 @@ Pages project site lives at ``/<repository>/``) and from a local folder.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -117,14 +119,51 @@ def paged_src(first_src: str, number: int) -> str:
     return first_src if number == 1 else f"{page_url(first_src)}page/{number}.md"
 
 
+TOPIC_SLUG_LENGTH = 80
+_ASCII_WORD = re.compile("[a-z0-9]+")
+_DIGEST_BYTES = 10  # 80 bits, 16 base32 letters: no two labels meet by chance, and making them meet takes ~2**40 tries
+
+
+@lru_cache(maxsize=65536)  # every listing asks for the slug of every label of every study
 def topic_slug(label: str) -> str:
     """A URL slug for a free topic label: ``IL-2`` → ``il-2``, ``Sjögren's`` → ``sjogren-s``.
 
-    Labels that differ only in case, accents or punctuation share one slug
-    and therefore one topic page.
+    Labels that differ only in case, Latin accents or punctuation share one
+    slug and therefore one topic page; any other two labels get two.  A label
+    whose words are all Latin letters and digits keeps them as its slug; any
+    other gets what Latin letters and digits it has, ``--`` and a digest of
+    its words (``IL-2 блокатор`` → ``il-2--<16 letters>``).  A plain slug
+    never holds ``--``, so the two kinds never meet.
     """
-    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if not slug:  # a label with no Latin letters or digits at all: keep it addressable
-        slug = "t-" + "-".join(f"{ord(char):x}" for char in label.strip()[:20])
-    return slug[:80].strip("-")
+    words = _topic_words(label)
+    plain = "-".join(word for word in ("".join(c for c in w if c.isascii()) for w in words.split()) if word)
+    if words and words.isascii() and len(plain) <= TOPIC_SLUG_LENGTH:
+        return plain
+    # Labels without a letter or digit ("?!") have no words: they are told apart by their text.
+    identity = f"words:{words}" if words else f"text:{unicodedata.normalize('NFKC', label.strip()).casefold()}"
+    digest = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_BYTES).digest()
+    letters = base64.b32encode(digest).decode().lower()
+    room = TOPIC_SLUG_LENGTH - len(letters) - 2
+    return f"{plain[:room].strip('-') or 'topic'}--{letters}"
+
+
+def _topic_words(label: str) -> str:
+    """What identifies a topic: its letters and digits, caseless, without Latin accents, one space between words.
+
+    ``Sjögren's`` → ``sjogren s``.  A mark on a letter of another script stays
+    (``й`` is not ``и``, ``कि`` is not ``क``).
+    """
+    if label.isascii():  # the common case, and the same result as the loop below
+        return " ".join(_ASCII_WORD.findall(label.lower()))
+    # Unicode's caseless matching (NFKD, casefold, NFKD) and then accents off Latin letters only.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", label).casefold())
+    kept: list[str] = []
+    base = ""
+    for char in text:
+        if unicodedata.category(char).startswith("M"):
+            if not base.isascii():
+                kept.append(char)
+            continue
+        base = char if char.isalnum() else ""
+        kept.append(char if base else " ")
+    return " ".join("".join(kept).split())

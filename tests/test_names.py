@@ -3,7 +3,9 @@ keeps for itself, and (for topic labels in any script) gets a page of its own.""
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from hypothesis import strategies as st
 
 from generator.content import load_content, parse_study
 from generator.errors import ContentError
-from generator.urls import RESERVED_NAMES, topic_slug
+from generator.pages import SiteOptions
+from generator.site import generate
+from generator.urls import RESERVED_NAMES, TOPIC_SLUG_LENGTH, topic_slug
 
 from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
 from .test_hostile import ARMS, SLUG_RULE, F, details, study
@@ -294,3 +298,119 @@ def test_reserved_names_are_exactly_what_the_built_site_puts_where_editors_name_
     }
     for folder, names in editors.items():
         assert (_stems(site / folder) - names) | {"index"} == set(RESERVED_NAMES[folder]), folder
+
+
+# --------------------------------------------------------------------------- topic labels in any script
+
+SCRIPTS = {
+    "Latin": "abcdefghijklmnopqrstuvwxyz0123456789",
+    "Cyrillic": "абвгдежзийклмнопрстуфхцчшщъыьэюяёіїєґ",
+    "Greek": "αβγδεζηθικλμνξοπρστυφχψω",
+    "Armenian": "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
+    "Hebrew": "אבגדהוזחטיכלמנסעפצקרשת",
+    "Arabic": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "Devanagari": "कखगघङचछजझञटठडढणतथदधनपफबभमयरलवशषसह",
+    "Thai": "กขคฆงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ",
+    "Hangul": "가나다라마바사아자차카타파하강남동락명별산월",
+    "Han": "北京东京中国日本风湿免疫狼疮关节炎血管病",
+    "Kana": "あいうえおかきくけこアイウエオカキクケコ",
+}
+word = st.sampled_from(list(SCRIPTS.values())).flatmap(lambda letters: st.text(letters, min_size=1, max_size=12))
+label = st.lists(word, min_size=1, max_size=6).map(" ".join)
+
+
+def _words(text: str) -> list[str]:
+    """What tells two labels of these alphabets apart: their words, ignoring case."""
+    return text.casefold().split()
+
+
+@given(st.lists(word, min_size=1, max_size=6), st.data())
+def test_labels_with_different_words_get_different_pages(words: list[str], data) -> None:
+    other = [*words]
+    other[data.draw(st.integers(0, len(words) - 1))] = data.draw(word)  # the same label but for one word
+    first, second = " ".join(words), " ".join(other)
+    if _words(first) != _words(second):
+        assert topic_slug(first) != topic_slug(second)
+
+
+@given(st.text(SCRIPTS["Latin"], min_size=TOPIC_SLUG_LENGTH), st.text(SCRIPTS["Latin"], min_size=1), label)
+def test_long_labels_sharing_their_start_get_different_pages(start: str, end: str, other: str) -> None:
+    if _words(start + end) != _words(start + other):
+        assert topic_slug(start + end) != topic_slug(start + other)
+    assert topic_slug(start) != topic_slug(start + end)
+
+
+ACCENTS = "\u0300\u0301\u0302\u0303\u0308\u030a\u0327\u030c"
+
+
+@given(label, st.data())
+def test_labels_differing_in_case_latin_accents_or_punctuation_share_a_page(text: str, data) -> None:
+    variant = "".join(data.draw(st.sampled_from([char, char.upper(), char.lower()])) for char in text)  # case
+    variant = "".join(
+        char + data.draw(st.sampled_from(["", *ACCENTS])) if char.isascii() and char.isalpha() else char
+        for char in variant
+    )  # accents on Latin letters
+    variant = unicodedata.normalize("NFC", variant)
+    separators = st.text(" -_'’.,;:/()&+!?\"«»", min_size=1, max_size=3)
+    variant = data.draw(separators) + data.draw(separators).join(variant.split(" ")) + data.draw(separators)
+    assert topic_slug(variant) == topic_slug(text)
+
+
+@given(st.text())
+def test_any_label_gets_a_short_slug_of_url_safe_letters(text: str) -> None:
+    slug = topic_slug(text)
+    assert len(slug) <= TOPIC_SLUG_LENGTH
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*(--[a-z2-7]{16})?", slug), slug
+
+
+@given(label)
+def test_a_label_cannot_take_the_page_of_another_by_spelling_out_its_slug(text: str) -> None:
+    slug = topic_slug(text)
+    if "--" in slug:  # a label that is not all Latin: its slug written as a label is another topic
+        assert topic_slug(slug) != slug
+    else:
+        assert topic_slug(slug) == slug
+
+
+# A topic's address is permanent (links, bookmarks, search engines): the slug of a label never changes.
+TOPIC_SLUGS = {
+    "Latin label": ("IL-2", "il-2"),
+    "Latin accents and punctuation": ("Sjögren's", "sjogren-s"),
+    "same words, other accents and case": ("SJOGREN S", "sjogren-s"),
+    "mixed Latin and Cyrillic": ("IL-2 блокатор", "il-2--ew4zkl277ea7545e"),
+    "Cyrillic only": ("ингибитор", "topic--7pdeeih6xu24jewd"),
+    "Greek letter after Latin": ("TNF-α", "tnf--ouzinjijqydhqkah"),
+}
+
+
+@pytest.mark.parametrize("text, slug", TOPIC_SLUGS.values(), ids=TOPIC_SLUGS.keys())
+def test_topic_slug_is_readable_for_latin_and_stable_otherwise(text: str, slug: str) -> None:
+    assert topic_slug(text) == slug
+
+
+DIFFERENT = {
+    "two Cyrillic labels": ("блокатор", "ингибитор"),
+    "Latin then two Cyrillic words": ("IL-2 блокатор", "IL-2 ингибитор"),
+    "й is not и": ("мой", "мои"),
+    "a Devanagari vowel sign is a letter": ("कि", "का"),
+    "a Greek letter is not nothing": ("TNF-α", "TNF"),
+    "two Han labels": ("北京", "东京"),
+    "two Arabic labels": ("ذئبة", "نقرس"),
+    "two labels without letters": ("?!", "!!"),
+}
+
+
+@pytest.mark.parametrize("first, second", DIFFERENT.values(), ids=DIFFERENT.keys())
+def test_labels_that_merged_before_get_pages_of_their_own(first: str, second: str) -> None:
+    assert topic_slug(first) != topic_slug(second)
+
+
+def test_two_studies_with_two_cyrillic_topics_get_two_topic_pages(project: Project) -> None:
+    project.study("one", MINIMAL_STUDY + "topics: [IL-2 блокатор]\n")
+    project.study("two", MINIMAL_STUDY + "topics: [IL-2 ингибитор]\n")
+    pages = {page.src for page in generate(project.root, SiteOptions()).pages if page.src.startswith("topics/")}
+    assert pages == {
+        "topics/index.md",
+        f"topics/{topic_slug('IL-2 блокатор')}.md",
+        f"topics/{topic_slug('IL-2 ингибитор')}.md",
+    }
