@@ -9,7 +9,6 @@ every file, sorted by file and line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,9 @@ from pydantic import RootModel
 from .errors import ContentError, Problem
 from .handwritten import page_source
 from .loader import Document, load_yaml, parse_yaml, read_text
-from .model import REQUIRED_CONDITIONS, SLUG_PATTERN, Author, Authors, Condition, Conditions, Study
-from .validate import closest, describe, study_problems, validate_model
+from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
+from .urls import reserved_name
+from .validate import closest, describe, shown, study_problems, validate_model
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 
@@ -30,6 +30,7 @@ STUDIES_DIR = Path("content/studies")
 PAGES_DIR = Path("content/pages")
 CONDITIONS_FILE = Path("site_data/conditions.yaml")
 AUTHORS_FILE = Path("site_data/authors.yaml")
+SITE_FOLDER = {STUDIES_DIR: "studies", PAGES_DIR: ""}  # where each folder's files are served
 SLUG_RULE = "lowercase letters a-z, digits and single hyphens, at most 80 characters (like `low-dose-il2-sle`)"
 
 
@@ -131,6 +132,8 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     seen: dict[str, str] = {}
     for path in paths:
         display = _display(root, path)
+        if not display.isprintable():  # a name holding a newline or an escape must not break the one-line message
+            display = display.encode("unicode_escape").decode("ascii")
         stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
         if path.is_symlink() and (link := _link_problem(root, path)):
             problems.append(Problem(display, 1, 1, "", link))
@@ -140,8 +143,11 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
             )
         elif stem is None:
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
-        elif not re.match(SLUG_PATTERN, stem) or len(stem) > 80:
-            problems.append(Problem(display, 1, 1, "", f"file name `{stem}` must be a slug: {SLUG_RULE}"))
+        elif not is_slug(stem):
+            problems.append(Problem(display, 1, 1, "", f"file name {shown(stem)} must be a slug: {SLUG_RULE}"))
+        elif taken := reserved_name(SITE_FOLDER[folder], stem):
+            message = f"file name `{stem}` would take the address of {taken}; choose another name"
+            problems.append(Problem(display, 1, 1, "", message))
         elif stem.casefold() in seen:
             problems.append(Problem(display, 1, 1, "", f"same name as {seen[stem.casefold()]}, ignoring case"))
         else:

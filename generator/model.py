@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
 from .designs import DESIGN_KEYS
-from .values import VALUE_FORMS, parse_result_value
+from .urls import reserved_name
+from .values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
 
 __all__ = [
     "Arm",
@@ -37,16 +38,22 @@ __all__ = [
     "RATIO_MEASURES",
     "SLUG_PATTERN",
     "REQUIRED_CONDITIONS",
+    "is_slug",
+    "matches_whole",
 ]
 
+# Patterns are written ^...$ for the JSON Schema (ECMA-262) and checked here with matches_whole, because
+# Python's $ also matches before a final newline ("sle\n").  Digits are [0-9]: Python's \d takes every
+# script's digits, ECMA-262's only ASCII ones.
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 80
 KEY_PATTERN = SLUG_PATTERN
 ARM_KEY_PATTERN = r"^[a-z0-9_]+$"
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-PMID_PATTERN = r"^\d{1,9}$"
+DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
+PMID_PATTERN = r"^[0-9]{1,9}$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-P_TEXT_PATTERN = r"^[<>≤]=?\s?(0?\.\d+|1(\.0+)?)$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+P_TEXT_PATTERN = r"^[<>≤]=? ?(0?\.[0-9]+|1(\.0+)?)$"
 REGISTRATION_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._/-]{3,60}$"
 # A number as written in a file: ASCII digits only (Python's float() would also take "1_000", " 1" and
 # other scripts' digits, which then print as written), an optional sign, decimals and exponent.
@@ -94,20 +101,39 @@ def _one_line(value: str) -> str:
     return value
 
 
-def _pattern(pattern: str, rule: str):
-    compiled = re.compile(pattern)
+def matches_whole(pattern: str, value: str) -> bool:
+    """Whether ``pattern`` matches all of ``value``: a trailing newline is not "the end" here."""
+    return re.fullmatch(pattern, value) is not None
 
+
+def is_slug(name: str) -> bool:
+    """Whether ``name`` is a slug: lowercase letters, digits and single hyphens, at most 80 characters."""
+    return len(name) <= SLUG_MAX_LENGTH and matches_whole(SLUG_PATTERN, name)
+
+
+def _pattern(pattern: str, rule: str):
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not matches_whole(pattern, value):
             raise ValueError(f"{rule}; got {value!r}")
         return value
 
     return check
 
 
+def _free_in(folder: str, what: str):
+    """A check that a name does not take an address the site keeps for itself in ``folder``."""
+
+    def check(name: str) -> str:
+        if taken := reserved_name(folder, name):
+            raise ValueError(f"`{name}` would take the address of {taken}; choose another {what}")
+        return name
+
+    return check
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.match(DATE_PATTERN, value):
+        if not matches_whole(DATE_PATTERN, value):
             raise ValueError(f"must be a date written YYYY-MM-DD, e.g. 2019-10-18; got {value!r}")
         try:
             return dt.date.fromisoformat(value)
@@ -128,16 +154,16 @@ def _result_value(value: str) -> str:
 
 
 def _p_value(value: str) -> str:
-    if value.isascii() and re.match(P_TEXT_PATTERN, value):
+    if matches_whole(P_TEXT_PATTERN, value):
         return value
-    number = float(value) if re.match(DECIMAL_PATTERN, value) else None
+    number = float(value) if matches_whole(DECIMAL_PATTERN, value) else None
     if number is None or not 0 <= number <= 1:
         raise ValueError(f'must be a number from 0 to 1 (0.052) or a bound such as "<0.001"; got {value!r}')
     return value
 
 
 def _number_text(value: str) -> str:
-    if not re.match(DECIMAL_PATTERN, value):
+    if not matches_whole(DECIMAL_PATTERN, value):
         raise ValueError(f"expected a number, got {value!r}")
     if not -MAX_NUMBER <= float(value) <= MAX_NUMBER:
         raise ValueError(f"must be between -{MAX_NUMBER:,} and {MAX_NUMBER:,} (got {value!r})")
@@ -180,8 +206,11 @@ def Pattern(pattern: str, rule: str, max_length: int = 200) -> Any:
     ]
 
 
-Slug = Pattern(SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", 80)
+Slug = Pattern(
+    SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
+)
 Key = Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)
+ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
 ArmKey = Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)
 IsoDate = Annotated[
     dt.date,
@@ -199,7 +228,7 @@ ResultText = Annotated[
         {
             "anyOf": [
                 {"type": "number"},
-                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s?%|\d+\s?/\s?\d+|-?\d+(\.\d+)?)\s*$"},
+                {"type": "string", "pattern": RESULT_PATTERN},
             ],
             "description": f"{VALUE_FORMS}",
         }
@@ -339,5 +368,5 @@ class Author(_Strict):
     url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
 
 
-Conditions = RootModel[Annotated[dict[Key, Condition], Field(min_length=1)]]
+Conditions = RootModel[Annotated[dict[ConditionKey, Condition], Field(min_length=1)]]
 Authors = RootModel[Annotated[dict[Key, Author], Field(min_length=1)]]

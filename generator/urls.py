@@ -8,21 +8,57 @@ Pages project site lives at ``/<repository>/``) and from a local folder.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "RESERVED_NAMES",
     "condition_src",
     "file_href",
     "page_url",
     "paged_src",
     "relative_href",
+    "reserved_name",
     "study_src",
     "topic_slug",
     "topic_src",
     "year_src",
 ]
+
+
+# The names the site gives its own files and folders, by the folder editors' names go in ("" is the top of
+# the site, where hand-written pages go; study slugs go in studies/, condition keys in conditions/, topic
+# slugs in topics/), each with what is there.  A name is taken when a generated file or folder in that folder
+# has it before its first dot (feed.xml and feed.json take `feed`), and `index` everywhere: MkDocs serves
+# <folder>/index.md at <folder>/ itself.  tests/test_names.py builds a site and checks this table against it.
+RESERVED_NAMES: dict[str, dict[str, str]] = {
+    "": {
+        "404": "the page shown for a missing address (/404.html)",
+        "archive": "the archive (/archive/)",
+        "assets": "the site's styles and scripts (/assets/)",
+        "conditions": "the condition pages (/conditions/)",
+        "feed": "the site's feeds (/feed.xml, /feed.json)",
+        "index": "the home page (/)",
+        "outcomes": "the open data (/outcomes.csv)",
+        "pagefind": "the search index (/pagefind/)",
+        "schema": "the open data's schema (/schema/)",
+        "search": "the search page (/search/)",
+        "sitemap": "the sitemap (/sitemap.xml)",
+        "studies": "the study pages and the open data (/studies/, /studies.json, /studies.csv)",
+        "topics": "the topic pages (/topics/)",
+    },
+    "studies": {"index": "the folder of study pages itself (/studies/)"},
+    "conditions": {"index": "the list of all conditions (/conditions/)"},
+    "topics": {"index": "the list of all topics (/topics/)"},
+}
+
+
+def reserved_name(folder: str, name: str) -> str | None:
+    """What the site itself keeps at ``name`` in ``folder`` (any case), or None when the name is free."""
+    return RESERVED_NAMES[folder].get(name.casefold())
 
 
 def page_url(src: str) -> str:
@@ -83,14 +119,51 @@ def paged_src(first_src: str, number: int) -> str:
     return first_src if number == 1 else f"{page_url(first_src)}page/{number}.md"
 
 
+TOPIC_SLUG_LENGTH = 80
+_ASCII_WORD = re.compile("[a-z0-9]+")
+_DIGEST_BYTES = 10  # 80 bits, 16 base32 letters: no two labels meet by chance, and making them meet takes ~2**40 tries
+
+
+@lru_cache(maxsize=65536)  # every listing asks for the slug of every label of every study
 def topic_slug(label: str) -> str:
     """A URL slug for a free topic label: ``IL-2`` → ``il-2``, ``Sjögren's`` → ``sjogren-s``.
 
-    Labels that differ only in case, accents or punctuation share one slug
-    and therefore one topic page.
+    Labels that differ only in case, Latin accents or punctuation share one
+    slug and therefore one topic page; any other two labels get two.  A label
+    whose words are all Latin letters and digits keeps them as its slug; any
+    other gets what Latin letters and digits it has, ``--`` and a digest of
+    its words (``IL-2 блокатор`` → ``il-2--<16 letters>``).  A plain slug
+    never holds ``--``, so the two kinds never meet.
     """
-    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if not slug:  # a label with no Latin letters or digits at all: keep it addressable
-        slug = "t-" + "-".join(f"{ord(char):x}" for char in label.strip()[:20])
-    return slug[:80].strip("-")
+    words = _topic_words(label)
+    plain = "-".join(word for word in ("".join(c for c in w if c.isascii()) for w in words.split()) if word)
+    if words and words.isascii() and len(plain) <= TOPIC_SLUG_LENGTH:
+        return plain
+    # Labels without a letter or digit ("?!") have no words: they are told apart by their text.
+    identity = f"words:{words}" if words else f"text:{unicodedata.normalize('NFKC', label.strip()).casefold()}"
+    digest = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_BYTES).digest()
+    letters = base64.b32encode(digest).decode().lower()
+    room = TOPIC_SLUG_LENGTH - len(letters) - 2
+    return f"{plain[:room].strip('-') or 'topic'}--{letters}"
+
+
+def _topic_words(label: str) -> str:
+    """What identifies a topic: its letters and digits, caseless, without Latin accents, one space between words.
+
+    ``Sjögren's`` → ``sjogren s``.  A mark on a letter of another script stays
+    (``й`` is not ``и``, ``कि`` is not ``क``).
+    """
+    if label.isascii():  # the common case, and the same result as the loop below
+        return " ".join(_ASCII_WORD.findall(label.lower()))
+    # Unicode's caseless matching (NFKD, casefold, NFKD) and then accents off Latin letters only.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", label).casefold())
+    kept: list[str] = []
+    base = ""
+    for char in text:
+        if unicodedata.category(char).startswith("M"):
+            if not base.isascii():
+                kept.append(char)
+            continue
+        base = char if char.isalnum() else ""
+        kept.append(char if base else " ")
+    return " ".join("".join(kept).split())

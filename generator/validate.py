@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .loader import Document
 from .model import RATIO_MEASURES, Study
-from .urls import topic_slug
+from .urls import reserved_name, topic_slug
 
-__all__ = ["validate_model", "study_problems", "closest", "describe"]
+__all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 
 MIN_RATIO, MAX_RATIO = 1e-6, 1e6
 
@@ -72,7 +72,7 @@ def _problem(document: Document, schema: dict[str, Any], detail: Mapping[str, An
     return document.problem(loc, _message(kind, value, ctx, detail["msg"]))
 
 
-def _shown(word: str) -> str:
+def shown(word: str) -> str:
     """``word`` quoted for a message: in backticks, or as a Python literal when it holds invisible characters."""
     return f"`{word}`" if word.isprintable() else repr(word)
 
@@ -80,7 +80,7 @@ def _shown(word: str) -> str:
 def _unknown(word: str, choices: Iterable[str], what: str) -> str:
     choices = list(choices)
     if not word.isprintable():  # never echo control characters (terminal escapes) back to the editor
-        return f"unknown {what} {_shown(word)}; expected one of: {', '.join(choices)}"
+        return f"unknown {what} {shown(word)}; expected one of: {', '.join(choices)}"
     if suggestion := closest(word, choices):
         return f"unknown {what} `{word}`; did you mean `{suggestion}`?"
     return f"unknown {what} `{word}`; expected one of: {', '.join(choices)}"
@@ -153,8 +153,8 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     problems += _duplicates(document, ("also_conditions",), study.also_conditions)
     problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
     for index, topic in enumerate(study.topics):
-        if topic_slug(topic) == "index":  # topics/index.md is the list of all topics
-            message = f"`{topic}` would take the address of the list of all topics (/topics/); choose another label"
+        if taken := reserved_name("topics", topic_slug(topic)):
+            message = f"{shown(topic)} would take the address of {taken}; choose another label"
             problems.append(document.problem(("topics", index), message))
     problems += _duplicates(document, ("authors",), study.authors)
     problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")
@@ -181,7 +181,7 @@ def _duplicates(document: Document, path: tuple, values: list[str], what: str = 
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(document.problem((*path, index), f"duplicate {what} {_shown(value)}; list it once"))
+            problems.append(document.problem((*path, index), f"duplicate {what} {shown(value)}; list it once"))
         seen.add(value)
     return problems
 

@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ResultValue", "parse_result_value", "VALUE_FORMS"]
+__all__ = ["RESULT_PATTERN", "ResultValue", "parse_result_value", "VALUE_FORMS"]
 
 VALUE_FORMS = 'a percentage ("55.2%"), a count over a denominator ("16/29") or a plain number ("9")'
 
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s?%$")
-_COUNT = re.compile(r"^(\d+)\s?/\s?(\d+)$")
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# Each form is matched against the whole stripped text, in ASCII digits (Python's \d takes every script's
+# digits) and with at most a space inside (never a newline or tab).
+_FORMS = (r"([0-9]+(?:\.[0-9]+)?) ?%", r"([0-9]+) ?/ ?([0-9]+)", r"-?[0-9]+(?:\.[0-9]+)?")
+_PERCENT, _COUNT, _NUMBER = (re.compile(form) for form in _FORMS)
+RESULT_PATTERN = rf"^\s*({'|'.join(_FORMS)})\s*$"
+"""The three forms as one ECMA-262 pattern, for the JSON Schema."""
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,18 @@ def parse_result_value(text: str) -> ResultValue:
     denominator, or a percentage above 100.
     """
     stripped = text.strip()
-    if match := _PERCENT.match(stripped):
+    if match := _PERCENT.fullmatch(stripped):
         percent = float(match.group(1))
         if percent > 100:
             raise ValueError(f"a percentage cannot exceed 100% (got {text!r})")
         return ResultValue(text=text, kind="percent", percent=percent)
-    if match := _COUNT.match(stripped):
+    if match := _COUNT.fullmatch(stripped):
         numerator, denominator = int(match.group(1)), int(match.group(2))
         if denominator == 0:
             raise ValueError(f"a count needs a denominator of at least 1 (got {text!r})")
         if numerator > denominator:
             raise ValueError(f"a count cannot exceed its denominator (got {text!r})")
         return ResultValue(text=text, kind="count", numerator=numerator, denominator=denominator)
-    if _NUMBER.match(stripped):
+    if _NUMBER.fullmatch(stripped):
         return ResultValue(text=text, kind="number", number=float(stripped))
     raise ValueError(f"expected {VALUE_FORMS}, got {text!r}")
