@@ -9,6 +9,7 @@ every file, sorted by file and line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,10 @@ from typing import Any
 
 from pydantic import RootModel
 
+from .confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
 from .errors import ContentError, Problem
 from .handwritten import page_source
-from .loader import Document, load_yaml, parse_yaml, read_text
+from .loader import Document, parse_yaml
 from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
 from .urls import reserved_name
 from .validate import closest, describe, shown, study_problems, validate_model
@@ -103,6 +105,7 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: Study
     for names in [_names_of(record) for record in studies] + failed:
         problems += _references(root, names, conditions, authors, slugs, known_slugs)
     pages = tuple(_page(root, path, problems) for path in _listing(root, PAGES_DIR, ".md", problems))
+    problems += template_problems(root)
     if only is not None:
         wanted = {_display(root, Path(path).resolve()) for path in only}
         problems = [problem for problem in problems if problem.file in wanted]
@@ -121,10 +124,17 @@ def _display(root: Path, path: Path) -> str:
 def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> list[Path]:
     """The content files of ``folder``, refusing names that are not slugs and links leaving ``root``."""
     directory = root / folder
+    if link := link_problem(root, directory, CONTENT):
+        problems.append(Problem(folder.as_posix(), 1, 1, "", link))
+        return []
     if not directory.is_dir():
         problems.append(Problem(folder.as_posix(), 1, 1, "", "folder is missing"))
         return []
-    paths = sorted(path for path in directory.iterdir() if not path.name.startswith("."))
+    try:
+        paths = sorted(path for path in directory.iterdir() if not path.name.startswith("."))
+    except OSError as error:
+        problems.append(Problem(folder.as_posix(), 1, 1, "", unreadable(error)))
+        return []
     if len(paths) > MAX_STUDY_FILES:
         problems.append(Problem(folder.as_posix(), 1, 1, "", f"more than {MAX_STUDY_FILES:,} files"))
         return []
@@ -135,7 +145,7 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
         if not display.isprintable():  # a name holding a newline or an escape must not break the one-line message
             display = display.encode("unicode_escape").decode("ascii")
         stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
-        if path.is_symlink() and (link := _link_problem(root, path)):
+        if link := link_problem(root, path, CONTENT):
             problems.append(Problem(display, 1, 1, "", link))
         elif not path.is_file():
             problems.append(
@@ -156,27 +166,20 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     return chosen
 
 
-def _link_problem(root: Path, path: Path) -> str | None:
-    """Why the symbolic link ``path`` may not be read, or None when it stays inside content/."""
-    try:
-        target = path.resolve()
-    except (OSError, RuntimeError):  # a loop of links
-        return "is a link that leads back to itself (a loop of links); copy the file in"
-    if not target.is_relative_to(root / "content"):
-        return "is a link to a file outside content/; copy the file in"
-    return None
-
-
 def _study(
     root: Path, path: Path, problems: list[Problem], cache: StudyCache | None, failed: list[_Names]
 ) -> StudyRecord | None:
     display = _display(root, path)
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as error:
+        problems.append(Problem(display, 1, 1, "", unreadable(error)))
+        return None
     stamp = (stat.st_mtime_ns, stat.st_size)
     if cache is not None and display in cache and cache[display][0] == stamp:
         return cache[display][1]
     try:
-        text = read_text(path, display)
+        text = read_confined(root, path, CONTENT)
     except ContentError as error:
         problems.extend(error.problems)
         return None
@@ -266,9 +269,9 @@ def parse_study(text: str, display: str, slug: str) -> StudyRecord:
     return StudyRecord(slug, display, study)
 
 
-def _document(path: Path, display: str, problems: list[Problem]) -> Document | None:
+def _document(root: Path, path: Path, problems: list[Problem]) -> Document | None:
     try:
-        return load_yaml(path, display)
+        return parse_yaml(read_confined(root, path, SITE_DATA), _display(root, path))
     except ContentError as error:
         problems.extend(error.problems)
         return None
@@ -283,10 +286,10 @@ def _not_a_mapping(document: Document, need: str) -> Problem:
 def _vocabulary(root: Path, file: Path, model: type[RootModel], problems: list[Problem]) -> dict | None:
     """Read a ``site_data`` file: a mapping of key → entry validated by ``model``."""
     path = root / file
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.append(Problem(file.as_posix(), 1, 1, "", "file is missing"))
         return None
-    document = _document(path, file.as_posix(), problems)
+    document = _document(root, path, problems)
     if document is None:
         return None
     if not isinstance(document.data, dict):
@@ -353,14 +356,17 @@ class _Locator:
 
     def __call__(self, path: tuple, message: str) -> Problem:
         if self.document is None:
-            self.document = load_yaml(self.root / self.file, self.file)
+            try:
+                self.document = parse_yaml(read_confined(self.root, self.root / self.file, CONTENT), self.file)
+            except ContentError:  # changed or gone since it was checked: the problem stands, without a position
+                self.document = Document(self.file, None)
         return self.document.problem(path, message)
 
 
 def _page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
     display = _display(root, path)
     try:
-        return Page(path.stem, display, page_source(read_text(path, display), display))
+        return Page(path.stem, display, page_source(read_confined(root, path, CONTENT), display))
     except ContentError as error:
         problems.extend(error.problems)
         return None

@@ -4,7 +4,11 @@ Event order matters (see MkDocs' build): everything that can fail because of
 content or templates runs in ``on_config``, before MkDocs cleans the site
 folder, so a bad file never costs readers the last good site.  Pages are
 handed to MkDocs in memory in ``on_files``; nothing generated is written
-into the source tree.
+into the source tree.  The build goes into a staging folder that replaces
+the site folder in ``on_shutdown``, once MkDocs has finished without error,
+its strict-mode check included: callers of ``mkdocs.commands.build.build``
+run the plugins' ``on_startup`` and ``on_shutdown`` around it, as
+``mkdocs build`` does.
 """
 
 from __future__ import annotations
@@ -15,18 +19,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from .confine import docs_problems, settings_problem
 from .content import StudyCache
 from .csp import add_policy, theme_script_hashes
 from .errors import ContentError
 from .handwritten import clean_page_html
 from .options import PLAIN_SETTINGS, PluginOptions, plain_setting_problem, site_url_problem
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
-from .publish import AtomicSiteDir
+from .publish import AtomicSiteDir, site_dir_problem
 from .related import RelatedConfig
 from .search import SEARCH_SUBDIR, SearchIndexError, index_site
 from .site import generate, templates_for
@@ -40,6 +45,8 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 WATCHED = ("content", "site_data", "templates")
+SOURCES = ("content", "site_data", "templates", "generator")
+PACKAGE = Path(__file__).resolve().parent
 COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
 COMMENTS_SCRIPT = "assets/comments.js"
 SEARCH_PAGE = "search.md"
@@ -57,21 +64,30 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.files: dict[str, str | bytes] = {}
         self.heads: dict[str, str] = {}  # by source path of every generated page
         self.bodies: dict[str, str] = {}
-        self.written: dict[str, str] = {}  # hand-written pages as checked, by source path
         self.comments = False
+        self.checked_pages: dict[str, str] = {}  # hand-written page file name → the text that was checked
+        self.started = self.previewing = self.finished = False
         self.publisher: AtomicSiteDir | None = None
         self.theme_env: Any = None
         self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
+        self.published: tuple[MkDocsConfig, str] | None = None  # the build's config and its real site_dir
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
         self.serving = command == "serve"
         self.dirty = dirty
         self.page_cache, self.study_cache, self.previous = {}, {}, {}
+        self.started, self.previewing = True, False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.bodies, self.publisher = {}, None
+        self.bodies = {}
+        self._discard()  # a build() whose on_shutdown never came
+        if not self.started:
+            raise PluginError(
+                "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
+                "around build(), as `mkdocs build` does"
+            )
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         site_url = config.site_url or "http://127.0.0.1:8000/"
@@ -80,6 +96,11 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if config.extra.get("scope") is not None:
             raise PluginError("extra.scope is not supported: the theme prints it into a script; remove it")
         root = Path(config.config_file_path).resolve().parent
+        if problem := settings_problem(root, config.docs_dir, config.theme.custom_dir):
+            raise PluginError(problem)
+        publishing = not (self.serving or self.previewing)
+        if publishing:
+            _refuse_site_dir(Path(config.site_dir), root)
         options = SiteOptions(
             drafts=self.config.drafts,
             site_url=site_url,
@@ -100,31 +121,38 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
             generated = generate(root, options, related, *caches)
         except ContentError as error:
-            count = len(error.problems)
-            summary = f"{count} content problem{'s' * (count != 1)}"
             if self.serving and self.pages:
                 # Raising would stall `mkdocs serve` until the file is fixed; keep serving the last good pages.
                 # The messages go to a logger of our own, which strict mode does not count as warnings.
-                serve_log.error("%s; still serving the last good version:\n%s", summary, error)
+                serve_log.error("%s; still serving the last good version:\n%s", _count(error), error)
                 return config
-            raise PluginError(f"{summary}; nothing was built:\n{error}") from None
+            raise PluginError(_nothing_built(error)) from None
         self.pages, self.files = generated.pages, generated.files
+        self.checked_pages = {Path(page.file).name: page.text for page in generated.content.pages}
         self.heads = {page.src: page.head for page in self.pages}
-        self.written = {f"{page.name}.md": page.text for page in generated.content.pages}
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(self.pages))
-        if not self.serving:
-            self.publisher = AtomicSiteDir(Path(config.site_dir))
-            try:
-                config.site_dir = str(self.publisher.start())
-            except OSError as error:
-                raise PluginError(
-                    f"cannot prepare a folder to build into beside {self.publisher.site_dir}: {error}"
-                ) from None
+        if publishing:
+            self._start_publisher(config)
         return config
 
+    def _start_publisher(self, config: MkDocsConfig) -> None:
+        """Point MkDocs at a fresh staging folder beside site_dir; on_shutdown swaps it in."""
+        site_dir = Path(config.site_dir)
+        self.publisher = AtomicSiteDir(site_dir)
+        try:
+            config.site_dir = str(self.publisher.start())
+        except OSError as error:
+            self._discard()
+            raise PluginError(f"cannot prepare a folder to build into beside {site_dir.resolve()}: {error}") from None
+        self.published, self.finished = (config, str(site_dir)), False
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Add the generated pages; a hand-written page may not take a generated page's place."""
+        """Build exactly the checked hand-written pages, and add the generated ones in no hand-written page's place."""
+        if problems := docs_problems(files, config.docs_dir, self.checked_pages):
+            if not self.serving:
+                raise PluginError(_nothing_built(ContentError(problems)))
+            serve_log.error("%s", ContentError(problems))  # a preview leaves the unchecked files out
         for page in self.pages:
             if files.get_file_from_path(page.src) is not None:
                 raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
@@ -139,10 +167,6 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
             self.previous = {page.src: page.text for page in self.pages}
         return files
-
-    def on_page_read_source(self, /, *, page: Any, config: MkDocsConfig) -> str | None:
-        """A hand-written page is built from the text that was checked, with its checked front matter."""
-        return self.written.get(page.file.src_uri)
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Generated pages are HTML already: keep it and give Markdown nothing to convert."""
@@ -197,10 +221,14 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         for folder in WATCHED:
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
+        # MkDocs serves only after its first build succeeded: publish that build now, and let rebuilds
+        # (`mkdocs serve --clean`) go straight into MkDocs' temporary folder, which no reader relies on.
+        self._publish()
+        self.previewing = True
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the finished build for search, then publish it in one step.
+        """Index the finished build for search; it is published once MkDocs has finished (``on_shutdown``).
 
         A `mkdocs serve --dirty` preview indexes once, when it starts, to keep
         each rebuild quick; a plain `mkdocs serve` or a build indexes every time.
@@ -212,15 +240,59 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             index_site(site_dir)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
-        if self.publisher is not None:
-            self.publisher.commit()
-            self.publisher = None
+        self.finished = True
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Discard a failed build; the previous site stays as it was."""
+        """Discard a failed build (strict-mode warnings included); the previous site stays as it was."""
+        self._discard()
+
+    def on_shutdown(self) -> None:
+        """Publish the build if MkDocs finished it without error; otherwise the previous site stays."""
+        self.started = False
+        self._publish()
+
+    def _publish(self) -> None:
+        """Swap a finished build in, or throw an unfinished one away; site_dir names the real folder again."""
+        if self.publisher is None or not self.finished:
+            self._discard()
+            return
+        publisher, self.publisher = self.publisher, None
+        self._restore_site_dir()
+        try:
+            publisher.commit()
+        except OSError as error:
+            message = f"the new site could not replace {publisher.site_dir}: {error}; the last good site stays"
+            raise Abort(message) from None
+
+    def _discard(self) -> None:
         if self.publisher is not None:
             self.publisher.abort()
             self.publisher = None
+        self._restore_site_dir()
+
+    def _restore_site_dir(self) -> None:
+        """Point the build's config back at the real site folder (`mkdocs gh-deploy` publishes what it names)."""
+        if self.published is not None:
+            config, site_dir = self.published
+            config.site_dir = site_dir
+            self.published = None
+
+
+def _count(error: ContentError) -> str:
+    count = len(error.problems)
+    return f"{count} content problem{'s' * (count != 1)}"
+
+
+def _nothing_built(error: ContentError) -> str:
+    return f"{_count(error)}; nothing was built:\n{error}"
+
+
+def _refuse_site_dir(site_dir: Path, root: Path) -> None:
+    """Refuse a site_dir that is a link or would put the build over the project's sources."""
+    sources = {f"{name}/": root / name for name in SOURCES} | {"the generator's code": PACKAGE}
+    if problem := site_dir_problem(site_dir, root, sources):
+        shown = site_dir.relative_to(root).as_posix() if site_dir.is_relative_to(root) else str(site_dir)
+        raise PluginError(f"site_dir `{shown}` {problem}; build into a folder of its own, such as `site`")
 
 
 def _unchanged() -> bool:

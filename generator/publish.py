@@ -4,7 +4,11 @@ A build writes into a fresh folder beside the site folder; only when it
 succeeds is that folder swapped into place, in one step where the system
 allows (Linux ``renameat2`` with ``RENAME_EXCHANGE``).  A lock keeps two
 builds of the same site from interleaving; leftovers of a killed build are
-removed by the next one.
+removed by the next one.  Hidden entries of the published folder (``.git``,
+``.nojekyll``) and ``CNAME`` move into each new site, as MkDocs' own clean
+step would keep them.  A build writes and deletes only its own folders: the
+site folder may not be a link nor lie over the sources, and deleting never
+follows a link.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-__all__ = ["AtomicSiteDir"]
+__all__ = ["AtomicSiteDir", "KEPT_NAMES", "site_dir_problem"]
+
+KEPT_NAMES = frozenset({"CNAME"})
+"""Entries of the published folder that survive a build besides hidden ones (names starting with a dot)."""
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -37,10 +45,14 @@ class AtomicSiteDir:
     def start(self) -> Path:
         """Take the lock, clear leftovers and return an empty staging folder to build into."""
         self.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.parent / f".{self.site_dir.name}.lock", "wb")
+        # O_NOFOLLOW and no O_TRUNC: a lock file planted as a link cannot make the build truncate what it points at.
+        lock = self.parent / f".{self.site_dir.name}.lock"
+        self._lock = os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644), "wb")
         fcntl.flock(self._lock, fcntl.LOCK_EX)
-        for leftover in self.parent.glob(f"{self.prefix}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        for kind in ("build", "old"):
+            for leftover in self.parent.glob(f"{self.prefix}{kind}-*"):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
         self.staging.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
         return self.staging
@@ -48,7 +60,9 @@ class AtomicSiteDir:
     def commit(self) -> None:
         """Swap the finished staging folder into place and release the lock."""
         assert self.staging is not None, "start() first"
+        carried: list[str] = []
         try:
+            carried = _carry(self.site_dir, self.staging)
             # The new site is live once swapped in: a previous site that cannot be deleted now is a leftover
             # the next build removes, not a failed build.
             if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
@@ -67,7 +81,8 @@ class AtomicSiteDir:
                 else:
                     os.rename(self.staging, self.site_dir)
         except BaseException:
-            shutil.rmtree(self.staging, ignore_errors=True)  # the published site is still the previous one
+            _carry(self.staging, self.site_dir, carried)  # the published site is still the previous one
+            shutil.rmtree(self.staging, ignore_errors=True)
             raise
         finally:
             self.staging = None
@@ -85,6 +100,46 @@ class AtomicSiteDir:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
+
+
+def site_dir_problem(site_dir: Path, project: Path, sources: Mapping[str, Path]) -> str | None:
+    """Why a build may not be published at ``site_dir``, or None.
+
+    Refused: a link, something that is not a folder, the ``project`` folder
+    or a parent of it, and a folder of ``sources`` (name → folder), a parent
+    of one or a folder inside one.
+    """
+    if site_dir.is_symlink():
+        return "is a link"
+    if site_dir.exists() and not site_dir.is_dir():
+        return "is not a folder"
+    real = site_dir.resolve()
+    if project.resolve().is_relative_to(real):
+        return "would put the build over the project folder"
+    for name, folder in sources.items():
+        folder = folder.resolve()
+        if folder.is_relative_to(real) or real.is_relative_to(folder):
+            return f"would put the build over {name}"
+    return None
+
+
+def _carry(source: Path, target: Path, names: list[str] | None = None) -> list[str]:
+    """Move the kept entries (hidden ones and :data:`KEPT_NAMES`) of ``source`` that ``target`` lacks into it.
+
+    With ``names``, move back just those (undoing an earlier carry).  Links are
+    moved as links, never followed.  Returns the names moved.
+    """
+    if names is None:
+        try:
+            names = sorted(name for name in os.listdir(source) if name.startswith(".") or name in KEPT_NAMES)
+        except FileNotFoundError:  # no site published yet
+            return []
+    moved = []
+    for name in names:
+        if os.path.lexists(source / name) and not os.path.lexists(target / name):
+            os.rename(source / name, target / name)
+            moved.append(name)
+    return moved
 
 
 def _exchange(first: Path, second: Path) -> bool:
