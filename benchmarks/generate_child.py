@@ -45,7 +45,7 @@ def main(root: Path, out: Path, site_url: str) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     start = time.perf_counter()
-    files = site.export(generated, root, out)
+    files = site.export(generated, out)
     return {
         "generate": seconds,
         "stages": stages,

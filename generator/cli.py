@@ -140,7 +140,7 @@ def _export(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(error)
         return CONTENT_ERRORS
-    count = export(generated, args.root, args.out)
+    count = export(generated, args.out)
     print(f"wrote {count} files to {args.out.as_posix()}", file=sys.stderr)
     return OK
 

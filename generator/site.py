@@ -7,13 +7,12 @@ so the site MkDocs builds and the exported Markdown tree are the same.
 from __future__ import annotations
 
 import gc
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import PAGES_DIR, Content, StudyCache, StudyRecord, load_content
+from .content import Content, StudyCache, StudyRecord, load_content
 from .designs import DESIGNS
 from .pages import GeneratedPage, SiteOptions, build_files, build_pages
 from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
@@ -112,7 +111,7 @@ def condition_terms(content: Content) -> dict[str, ConditionTerms]:
     }
 
 
-def export(generated: Generated, root: Path, target: Path) -> int:
+def export(generated: Generated, target: Path) -> int:
     """Write the generated Markdown tree and files, plus the hand-written pages, under ``target``.
 
     The tree is what MkDocs builds, so it can be built by another Markdown
@@ -124,7 +123,7 @@ def export(generated: Generated, root: Path, target: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         count += 1
-    for page in (root / PAGES_DIR).glob("*.md"):
-        shutil.copyfile(page, target / page.name)
+    for page in generated.content.pages:  # as checked, never re-read from disk
+        (target / f"{page.name}.md").write_text(page.text, encoding="utf-8")
         count += 1
     return count
