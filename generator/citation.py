@@ -153,11 +153,14 @@ def _page_range(pages: str) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- BibTeX
 
-# The characters TeX treats specially, and what stands for each of them literally.
+# The characters TeX treats specially, and what stands for each of them literally.  BibTeX itself counts
+# every brace, escaped or not, to find where a field ends, so braces become brace-free commands: whatever the
+# text, the braces of a field balance and none can close the field or the entry.  "@" and "%" need nothing
+# inside a braced field, and since newlines are folded to spaces no text can start a line of its own.
 _TEX_ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
@@ -168,14 +171,18 @@ _TEX_ESCAPES = {
 }
 _TEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _TEX_ESCAPES))
 _BIBTEX_KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)  # BibTeX splits a name list at this word
 
 
 def bibtex(key: str, work: CitedWork) -> str:
     """A BibTeX ``@article`` entry.
 
-    Text fields are TeX-escaped and the title is braced twice so styles keep
-    its capitals (SLE, IL-2).  Authors written Vancouver style ("He J") become
-    "He, J."; other names are braced whole, so a group name stays one name.
+    Text fields are TeX-escaped (braces as ``\\textbraceleft{}`` and
+    ``\\textbraceright{}``, so every field's braces balance) and the title is
+    braced twice so styles keep its capitals (SLE, IL-2).  Authors written
+    Vancouver style ("He J") become "He, J." (a surname with the word "and" in
+    it braced, so BibTeX does not split it); other names are braced whole, so a
+    group name stays one name.
     ``doi`` and ``url`` are verbatim fields: they are not TeX-escaped, only
     braces and backslashes are percent-encoded to keep the entry parseable.
     """
@@ -184,7 +191,7 @@ def bibtex(key: str, work: CitedWork) -> str:
     fields: list[tuple[str, str]] = []
     if work.authors:
         names, more = _author_names(work.authors)
-        written = [_tex(name) if personal else f"{{{_tex(name)}}}" for name, personal in names]
+        written = [_bibtex_name(name) if personal else f"{{{_tex(name)}}}" for name, personal in names]
         fields.append(("author", " and ".join(written + (["others"] if more else []))))
     fields.append(("title", f"{{{_tex(work.title)}}}"))
     for name, value in (
@@ -203,6 +210,13 @@ def bibtex(key: str, work: CitedWork) -> str:
         fields.append(("pmid", _tex(work.pmid)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@article{{{key},\n{body}\n}}\n"
+
+
+def _bibtex_name(name: str) -> str:
+    """A "Surname, I." name for BibTeX; a surname holding the word "and" is braced so it stays one name."""
+    surname, _, initials = name.rpartition(", ")
+    surname = f"{{{_tex(surname)}}}" if _AND_WORD.search(surname) else _tex(surname)
+    return f"{surname}, {_tex(initials)}"
 
 
 def _tex(text: str) -> str:

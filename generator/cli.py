@@ -1,7 +1,12 @@
 """The command line: ``python -m generator <command>``.
 
 Exit status: 0 when all is well, 1 when the content has problems, 2 when the
-command itself was used wrongly.
+command itself was used wrongly (``check FILE`` naming a missing file, or one
+that is not a study file the build reads).
+
+Every line printed goes through :func:`generator.errors.printable`, so no file
+name or text from a study reaches the terminal or a CI log as a control
+character or a workflow command.
 """
 
 from __future__ import annotations
@@ -9,25 +14,30 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import synth
-from .content import SLUG_RULE, STUDIES_DIR, load_content
-from .errors import ContentError
-from .model import SLUG_PATTERN, Study
+from .content import SLUG_RULE, STUDIES_DIR, StudyCache, load_content
+from .errors import ContentError, Problem, printable
+from .model import Study, is_slug
 from .pages import SiteOptions
 from .related import explain
 from .site import condition_terms, export, generate, related_inputs, templates_for
+from .urls import reserved_name
 
 __all__ = ["main", "study_schema"]
 
 SCHEMA_FILE = Path("schema/study.schema.json")
 OK, CONTENT_ERRORS, USAGE_ERROR = 0, 1, 2
+OUTSIDE_PROJECT = "is outside the project folder, so the build never reads it; give a file in content/studies"
+NOT_A_STUDY_FILE = (
+    "is not a study file the build reads, so it was not checked; study files are content/studies/<slug>.yaml"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help=f"write the JSON Schema of a study file to {SCHEMA_FILE}")
     schema.set_defaults(run=_schema)
 
-    related = commands.add_parser("related", help="show how a study's \"More like this\" list is ranked")
+    related = commands.add_parser("related", help='show how a study\'s "More like this" list is ranked')
     related.add_argument("slug")
     related.set_defaults(run=_related)
 
@@ -78,36 +88,75 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> int:
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
-        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+        _say(f"no such file: {', '.join(missing)}", stream=sys.stderr)
         return USAGE_ERROR
+    validated: StudyCache = {}  # load_content records here each study file it read and found valid
     try:
-        content = load_content(args.root, only=args.files or None)
+        content = load_content(args.root, cache=validated)
+        problems: list[Problem] = []
     except ContentError as error:
-        for problem in error.problems:
-            print(problem.github_annotation() if args.format == "github" else str(problem))
-        files = len({problem.file for problem in error.problems})
-        count = len(error.problems)
-        print(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
-        return CONTENT_ERRORS
-    print(f"OK: {len(args.files) if args.files else len(content.studies)} study file(s) checked", file=sys.stderr)
+        content, problems = None, list(error.problems)
+    if args.files:
+        wanted = {_display(args.root, path): path for path in args.files}
+        problems = [problem for problem in problems if problem.file in wanted]
+        unread = [file for file in wanted if file not in validated and all(p.file != file for p in problems)]
+        problems += [_unread(args.root, wanted[file], file) for file in unread]
+    else:
+        unread = []
+    for problem in sorted(problems):
+        _say(problem.github_annotation() if args.format == "github" else str(problem))
+    if problems:
+        files, count = len({problem.file for problem in problems}), len(problems)
+        _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
+        return USAGE_ERROR if unread else CONTENT_ERRORS
+    checked = len(args.files) if args.files else len(content.studies)
+    _say(f"OK: {checked} study file(s) checked", stream=sys.stderr)
     return OK
 
 
+def _display(root: Path, path: Path) -> str:
+    """How load_content names ``path``: relative to the project, the file itself not followed if a link."""
+    absolute = path.parent.resolve() / path.name
+    try:
+        return absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _unread(root: Path, path: Path, file: str) -> Problem:
+    """The refusal of a FILE that the build does not read as a study."""
+    inside = (path.parent.resolve() / path.name).is_relative_to(root.resolve())
+    return Problem(file, 1, 1, "", NOT_A_STUDY_FILE if inside else OUTSIDE_PROJECT)
+
+
+def _say(*lines: str, stream: TextIO | None = None) -> None:
+    """Print each line made :func:`printable` (to stdout unless ``stream`` is given)."""
+    for line in lines:
+        print(printable(line), file=stream or sys.stdout)
+
+
+def _say_problems(error: ContentError, stream: TextIO | None = None) -> None:
+    _say(*(str(problem) for problem in error.problems), stream=stream)
+
+
 def _new(args: argparse.Namespace) -> int:
-    if not re.match(SLUG_PATTERN, args.slug) or len(args.slug) > 80:
-        print(f"`{args.slug}` is not a valid slug: {SLUG_RULE}", file=sys.stderr)
+    if not is_slug(args.slug):
+        _say(f"`{args.slug}` is not a valid slug: {SLUG_RULE}", stream=sys.stderr)
+        return USAGE_ERROR
+    if taken := reserved_name("studies", args.slug):
+        _say(f"`{args.slug}` would take the address of {taken}; choose another slug", stream=sys.stderr)
         return USAGE_ERROR
     target = args.root / STUDIES_DIR / f"{args.slug}.yaml"
     if target.exists():
-        print(f"{target.as_posix()} already exists; choose another slug or edit that file", file=sys.stderr)
+        _say(f"{target.as_posix()} already exists; choose another slug or edit that file", stream=sys.stderr)
         return USAGE_ERROR
     try:
         conditions = load_content(args.root, only=[]).conditions
     except ContentError as error:  # the rest of the content is broken; say so but still help
-        print(error, file=sys.stderr)
+        _say_problems(error, stream=sys.stderr)
         return CONTENT_ERRORS
     if args.condition not in conditions:
-        print(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", file=sys.stderr)
+        _say(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", stream=sys.stderr)
         return USAGE_ERROR
     loader = FileSystemLoader(templates_for(args.root))
     environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
@@ -115,7 +164,7 @@ def _new(args: argparse.Namespace) -> int:
         today=dt.date.today().isoformat(), condition=args.condition, design=args.design
     )
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    _say(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
     return OK
 
 
@@ -123,12 +172,12 @@ def _related(args: argparse.Namespace) -> int:
     try:
         content = load_content(args.root)
     except ContentError as error:
-        print(error)
+        _say_problems(error)
         return CONTENT_ERRORS
     try:
-        print(explain(related_inputs(content.visible()), condition_terms(content), args.slug))
+        _say(*explain(related_inputs(content.visible()), condition_terms(content), args.slug).split("\n"))
     except KeyError:
-        print(f"no published study `{args.slug}` in content/studies", file=sys.stderr)
+        _say(f"no published study `{args.slug}` in content/studies", stream=sys.stderr)
         return USAGE_ERROR
     return OK
 
@@ -138,10 +187,10 @@ def _export(args: argparse.Namespace) -> int:
         options = SiteOptions(drafts=args.drafts, site_url=args.site_url, templates_dir=templates_for(args.root))
         generated = generate(args.root, options)
     except ContentError as error:
-        print(error)
+        _say_problems(error)
         return CONTENT_ERRORS
     count = export(generated, args.out)
-    print(f"wrote {count} files to {args.out.as_posix()}", file=sys.stderr)
+    _say(f"wrote {count} files to {args.out.as_posix()}", stream=sys.stderr)
     return OK
 
 
@@ -160,5 +209,5 @@ def _schema(args: argparse.Namespace) -> int:
     target = args.root / SCHEMA_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(study_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {target.as_posix()}")
+    _say(f"wrote {target.as_posix()}")
     return OK

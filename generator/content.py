@@ -23,7 +23,7 @@ from .handwritten import page_source
 from .loader import Document, parse_yaml
 from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
 from .urls import reserved_name
-from .validate import closest, describe, shown, study_problems, validate_model
+from .validate import closest, describe, study_problems, validate_model
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 
@@ -142,8 +142,6 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     seen: dict[str, str] = {}
     for path in paths:
         display = _display(root, path)
-        if not display.isprintable():  # a name holding a newline or an escape must not break the one-line message
-            display = display.encode("unicode_escape").decode("ascii")
         stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
         if link := link_problem(root, path, CONTENT):
             problems.append(Problem(display, 1, 1, "", link))
@@ -154,7 +152,7 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
         elif stem is None:
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
         elif not is_slug(stem):
-            problems.append(Problem(display, 1, 1, "", f"file name {shown(stem)} must be a slug: {SLUG_RULE}"))
+            problems.append(Problem(display, 1, 1, "", f"file name `{stem}` must be a slug: {SLUG_RULE}"))
         elif taken := reserved_name(SITE_FOLDER[folder], stem):
             message = f"file name `{stem}` would take the address of {taken}; choose another name"
             problems.append(Problem(display, 1, 1, "", message))

@@ -13,10 +13,46 @@ Exception tree::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["GeneratorError", "ContentError", "Problem", "format_path"]
+__all__ = ["GeneratorError", "ContentError", "Problem", "format_path", "printable"]
+
+# What a terminal or a CI log would act on instead of showing: C0 and C1 controls and DEL (escape sequences,
+# a newline that starts a forged line), line and paragraph separators, bidirectional marks, embeddings,
+# overrides and isolates (text that reads differently from what it is), lone surrogates (the undecodable
+# bytes of a file name, as Python's surrogateescape gives them) and "##[", which a GitHub runner obeys
+# anywhere in a line as a legacy workflow command.
+_UNPRINTABLE = re.compile("##\\[|[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "##[": "#\\x23["}
+
+
+def printable(text: str) -> str:
+    """``text`` made safe to print: each character a terminal or CI runner would obey becomes a visible escape.
+
+    The escapes are Python's (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``); ``##[`` becomes ``#\\x23[``.
+    Everything else, backslashes included, is kept as it is.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    found = match.group()
+    if found in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[found]
+    code = ord(found)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _workflow_data(text: str) -> str:
+    """Escape the message of a GitHub workflow command (@actions/core ``escapeData``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _workflow_property(text: str) -> str:
+    """Escape a property value of a GitHub workflow command (@actions/core ``escapeProperty``)."""
+    return _workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass(frozen=True, order=True)
@@ -36,13 +72,17 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
 
     def github_annotation(self) -> str:
-        """Render as a GitHub Actions workflow command shown inline on a pull request."""
-        text = f"{self.field}: {self.message}" if self.field else self.message
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.file},line={self.line},col={self.column}::{text}"
+        """Render as a GitHub Actions workflow command shown inline on a pull request.
+
+        The file name and the text are made :func:`printable` first, then escaped as the workflow-command
+        rules ask, so no name or message can end the command, add a property or start another line.
+        """
+        text = printable(f"{self.field}: {self.message}" if self.field else self.message)
+        where = f"file={_workflow_property(printable(self.file))},line={self.line},col={self.column}"
+        return f"::error {where}::{_workflow_data(text)}"
 
 
 class GeneratorError(Exception):

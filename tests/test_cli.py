@@ -79,6 +79,17 @@ def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsy
     assert code == 2 and err.startswith("unknown condition `lupus`; choose one of: sle, lupus-nephritis")
 
 
+@pytest.mark.parametrize("slug", ["trial\n", "index"])
+def test_new_refuses_a_slug_the_check_would_refuse(project, capsys, slug: str) -> None:
+    code, _, err = run(capsys, "--root", str(project.root), "new", slug, "--condition", "sle")
+    assert code == 2 and not list((project.root / "content/studies").iterdir())
+    if slug == "trial\n":
+        assert err.startswith("`trial\\n` is not a valid slug: lowercase letters")
+    else:
+        expected = f"`{slug}` would take the address of the folder of study pages itself (/studies/); choose another slug"
+        assert err.strip() == expected
+
+
 def test_schema_file_in_the_repository_is_up_to_date() -> None:
     committed = json.loads((ROOT / SCHEMA_FILE).read_text(encoding="utf-8"))
     assert committed == study_schema(), "run `make schema` and commit schema/study.schema.json"

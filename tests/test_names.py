@@ -180,11 +180,11 @@ NAMES = {
     ),
     "study name with a trailing newline": (
         "content/studies/trial\n.yaml",
-        f"content/studies/trial\\n.yaml:1:1: file name 'trial\\n' must be a slug: {SLUG_RULE}",
+        f"content/studies/trial\\n.yaml:1:1: file name `trial\\n` must be a slug: {SLUG_RULE}",
     ),
     "study name with a terminal escape": (
         "content/studies/a\x1b[2Jb.yaml",
-        f"content/studies/a\\x1b[2Jb.yaml:1:1: file name 'a\\x1b[2Jb' must be a slug: {SLUG_RULE}",
+        f"content/studies/a\\x1b[2Jb.yaml:1:1: file name `a\\x1b[2Jb` must be a slug: {SLUG_RULE}",
     ),
     "page named search": (
         "content/pages/search.md",
