@@ -84,12 +84,17 @@ REQUIRED_CONDITIONS = (
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _plain_text(value: str) -> str:
+def _visible(value: str) -> str:
     if match := _FORBIDDEN.search(value):
         code = f"U+{ord(match.group()):04X}"
         if name := unicodedata.name(match.group(), ""):
             raise ValueError(f"contains the invisible character {name} ({code}); remove it")
         raise ValueError(f"contains the control character {code}; remove it")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    _visible(value)
     if not value.strip():
         raise ValueError("is blank; write some text or remove the line")
     return value
@@ -202,6 +207,7 @@ def Pattern(pattern: str, rule: str, max_length: int = 200) -> Any:
     return Annotated[
         str,
         Field(max_length=max_length, json_schema_extra={"pattern": pattern}),
+        AfterValidator(_visible),  # first, so the message names an invisible character (`\S` takes ESC)
         AfterValidator(_pattern(pattern, rule)),
     ]
 

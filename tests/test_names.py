@@ -414,3 +414,23 @@ def test_two_studies_with_two_cyrillic_topics_get_two_topic_pages(project: Proje
         f"topics/{topic_slug('IL-2 блокатор')}.md",
         f"topics/{topic_slug('IL-2 ингибитор')}.md",
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("doi", '"10.1000/ab\\x1bc"', "source.doi: contains the control character U+001B; remove it"),
+        (
+            "url",
+            '"https://x.org/\\u202e"',
+            "source.url: contains the invisible character RIGHT-TO-LEFT OVERRIDE (U+202E); remove it",
+        ),
+        ("pmid", '"1\\u200e"', "source.pmid: must be the PubMed ID digits only, such as 31537547; got '1\\u200e'"),
+        ("registration", '"NCT\\x85001"', "source.registration[0]: contains the control character U+0085; remove it"),
+    ],
+)
+def test_a_pattern_field_refuses_control_and_bidi_characters(field: str, value: str, message: str) -> None:
+    text = MINIMAL_STUDY + f"source:\n  {field}: {value}\n"
+    with pytest.raises(ContentError) as caught:
+        parse_study(text, "content/studies/s.yaml", "s")
+    assert str(caught.value) == f"content/studies/s.yaml:9:{len(field) + 5}: {message}"
