@@ -190,11 +190,19 @@ class _Converter:
         mark = node.start_mark
         return Problem(self.document.file, mark.line + 1, mark.column + 1, format_path(path), message)
 
-    def _node(self, node: Node, path: Path_, depth: int) -> Any:
+    def _tick(self, node: Node, path: Path_) -> None:
+        """Count one unit of work; every node visited and every key read, kept or refused, is one.
+
+        Aliases are shared nodes that the conversion expands, so refused keys must count too: otherwise an
+        aliased mapping of duplicate keys yields a problem per duplicate per alias without ever reaching the cap.
+        """
         self.count += 1
         if self.count > MAX_VALUES:
             message = f"more than {MAX_VALUES:,} values (aliases expanding too far?); simplify the file"
             raise _LimitExceeded(self._problem(node, path, message))
+
+    def _node(self, node: Node, path: Path_, depth: int) -> Any:
+        self._tick(node, path)
         if depth > MAX_DEPTH:
             raise _LimitExceeded(self._problem(node, path, f"nested too deeply; the limit is {MAX_DEPTH} levels"))
         if path not in self.document.values:
@@ -217,6 +225,7 @@ class _Converter:
         result: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            self._tick(key_node, path)
             if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
                 what = "merge keys (<<)" if key_node.tag == _CORE + "merge" else "a list or mapping as a key"
                 self.problems.append(self._problem(key_node, path, f"{what} is not supported here"))
