@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import bench_related
+from . import bench_related, budgets
 from .baseline import BASELINE_NOTE, run_baseline
 from .project import REPO, make_project, mkdocs_build, pagefind_seconds, site_sizes
 from .search import search_costs
@@ -117,7 +117,9 @@ def run_sizes(sizes: tuple[int, ...], full: bool, errors: list[str]) -> dict[str
     return found
 
 
-def table(found: dict[str, dict[int, Any]], related: dict[int, dict], sizes: tuple[int, ...], quick: bool) -> list[Row]:
+def table(
+    found: dict[str, dict[int, Any]], related: dict[int, dict], sizes: tuple[int, ...], quick: bool, worst: dict | None
+) -> list[Row]:
     """The rows of the table, always the same ones in the same order."""
     big, large = 10_000, 100_000
     builds, baselines, sizes_of = found.get("build", {}), found.get("baseline", {}), found.get("sizes", {})
@@ -218,6 +220,11 @@ def table(found: dict[str, dict[int, Any]], related: dict[int, dict], sizes: tup
     )
     row.verdict = verdict(related[large]["peak_rss"] < GB2 if large in related else None)
     rows.append(row)
+    if worst:
+        at = {min(sizes): f"{worst['body']:.2f} / {worst['yaml']:.2f} / {worst['peak_rss'] / MiB:,.0f}"}
+        row = Row("worst editor text: body s / YAML s / RSS MiB", at, "< 5 s, < 2 GB (any N)")
+        row.verdict = verdict(max(worst["body"], worst["yaml"]) < 5 and worst["peak_rss"] < GB2)
+        rows.append(row)
     return rows
 
 
@@ -258,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         measured = attempt(f"related {size}", errors, lambda size=size: bench_related.measure_in_child(size))
         if measured is not None:
             related[size] = measured
-    rows = table(found, related, sizes, args.quick)
+    log("worst-case editor text (tests/budget_attacks.py)")
+    worst = attempt("budgets", errors, budgets.measure_in_child)
+    rows = table(found, related, sizes, args.quick, worst)
     columns = tuple(n for n in COLUMNS if n in sizes or n in RELATED_SIZES[args.quick])
     mode = "quick: 100 and 1,000 studies" if args.quick else "full: 100, 1,000 and 10,000 studies; related to 100,000"
     header = [f"# Rheum Evidence benchmarks ({mode})", "", machine()]
@@ -273,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         "served by http.server (no compression); the gzip line estimates a host that compresses.",
         f"- serve: N = {SERVE_SIZE:,}, one study's title changed on disk, page polled over HTTP; median (min–max).",
         "- related: benchmarks/bench_related.py's measurement, one fresh process per size.",
+        "- worst editor text: benchmarks/budgets.py; slowest 200 KB one-unit body (check + render) and slowest "
+        "alias/duplicate-key study file (check), one fresh process; not per N.",
     ]
     notes += [f"- ERROR {error}" for error in errors]
     text = render(rows, columns, header, notes)

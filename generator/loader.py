@@ -36,11 +36,13 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_DEPTH",
     "MAX_VALUES",
+    "MAX_REPORTED",
 ]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 24
 MAX_VALUES = 50_000
+MAX_REPORTED = 20
 
 # libyaml's parser is about ten times faster than PyYAML's pure-Python one and
 # gives the same nodes and marks; it also caps nesting itself (at 1000 levels).
@@ -150,9 +152,26 @@ def parse_yaml(text: str, display: str) -> Document:
     if node is not None:
         converter = _Converter(document)
         document.data = converter.convert(node, ())
-        if converter.problems:
-            raise ContentError(converter.problems)
+        if converter.problems or converter.limit:
+            raise ContentError([*_first_problems(converter.problems), *filter(None, [converter.limit])])
     return document
+
+
+def _first_problems(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`MAX_REPORTED` problems in file order, then one line saying how many more there are.
+
+    A node reached through several aliases is one place in the file: its problem is reported once, under the
+    first path that reached it.
+    """
+    by_place: dict[tuple[int, int, str], Problem] = {}
+    for problem in sorted(problems):
+        by_place.setdefault((problem.line, problem.column, problem.message), problem)
+    ordered = list(by_place.values())
+    if len(ordered) <= MAX_REPORTED:
+        return ordered
+    rest = ordered[MAX_REPORTED]
+    message = f"and {len(ordered) - MAX_REPORTED:,} more problems from here on; fix the ones above and check again"
+    return [*ordered[:MAX_REPORTED], Problem(rest.file, rest.line, rest.column, "", message)]
 
 
 def _reader_problem(text: str, display: str, error: yaml.YAMLError) -> Problem:
@@ -177,24 +196,35 @@ class _Converter:
     def __init__(self, document: Document):
         self.document = document
         self.problems: list[Problem] = []
+        self.limit: Problem | None = None  # the cap that stopped the conversion: always reported
         self.count = 0
 
     def convert(self, node: Node, path: Path_) -> Any:
         try:
             return self._node(node, path, 0)
         except _LimitExceeded as stop:
-            self.problems.append(stop.problem)
+            self.limit = stop.problem
             return None
 
     def _problem(self, node: Node, path: Path_, message: str) -> Problem:
         mark = node.start_mark
         return Problem(self.document.file, mark.line + 1, mark.column + 1, format_path(path), message)
 
-    def _node(self, node: Node, path: Path_, depth: int) -> Any:
+    def _tick(self, node: Node, path: Path_) -> None:
+        """Count one unit of work against :data:`MAX_VALUES`: a node converted or a key refused."""
         self.count += 1
         if self.count > MAX_VALUES:
             message = f"more than {MAX_VALUES:,} values (aliases expanding too far?); simplify the file"
             raise _LimitExceeded(self._problem(node, path, message))
+
+    def _refuse(self, key_node: Node, path: Path_, message: str) -> None:
+        # Aliases are shared nodes that the conversion expands, so a refused key costs a unit like a value does:
+        # otherwise an aliased mapping of duplicate keys yields a problem per key per alias, never reaching the cap.
+        self._tick(key_node, path)
+        self.problems.append(self._problem(key_node, path, message))
+
+    def _node(self, node: Node, path: Path_, depth: int) -> Any:
+        self._tick(node, path)
         if depth > MAX_DEPTH:
             raise _LimitExceeded(self._problem(node, path, f"nested too deeply; the limit is {MAX_DEPTH} levels"))
         if path not in self.document.values:
@@ -219,16 +249,16 @@ class _Converter:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
                 what = "merge keys (<<)" if key_node.tag == _CORE + "merge" else "a list or mapping as a key"
-                self.problems.append(self._problem(key_node, path, f"{what} is not supported here"))
+                self._refuse(key_node, path, f"{what} is not supported here")
                 continue
             key = key_node.value
             if not key.isprintable():
-                self.problems.append(self._problem(key_node, path, _key_message(key)))
+                self._refuse(key_node, path, _key_message(key))
                 continue
             child = (*path, key)
             if key in first_seen:
                 message = f"duplicate key `{key}` (first given on line {first_seen[key]}); keep one"
-                self.problems.append(self._problem(key_node, child, message))
+                self._refuse(key_node, child, message)
                 continue
             first_seen[key] = key_node.start_mark.line + 1
             self.document.keys[child] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)

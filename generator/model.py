@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
+from .body import check_body
 from .designs import DESIGN_KEYS
 from .urls import reserved_name
 from .values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
@@ -351,7 +352,7 @@ class Study(_Strict):
     summary: Text(20, 400)
     study: StudyDetails
     key_findings: Annotated[list[Text(1, 300)], Field(max_length=20)] = []
-    body: Annotated[str, Field(min_length=1, max_length=200_000)]
+    body: Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(check_body)]
     source: Source | None = None
     disclosures: Text(1, 2000) | None = None
     related: Related = Related()
