@@ -154,20 +154,21 @@ def _page_range(pages: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------- BibTeX
 
 # The characters TeX treats specially, and what stands for each of them literally.  BibTeX itself counts
-# every brace, escaped or not, to find where a field ends, so braces become brace-free commands: whatever the
-# text, the braces of a field balance and none can close the field or the entry.  "@" and "%" need nothing
+# every brace, escaped or not, to find where a field ends, so braces become BibTeX "special characters"
+# (`{\textbraceleft}`, a balanced group that name splitting keeps whole): whatever the text, the braces of a
+# field balance and none can close the field or the entry.  "@" and "%" need nothing
 # inside a braced field, and since newlines are folded to spaces no text can start a line of its own.
 _TEX_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
     "%": r"\%",
     "&": r"\&",
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
 }
 _TEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _TEX_ESCAPES))
 _BIBTEX_KEY = re.compile(r"^[A-Za-z0-9_:.+-]+$")
@@ -177,8 +178,8 @@ _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)  # BibTeX splits a
 def bibtex(key: str, work: CitedWork) -> str:
     """A BibTeX ``@article`` entry.
 
-    Text fields are TeX-escaped (braces as ``\\textbraceleft{}`` and
-    ``\\textbraceright{}``, so every field's braces balance) and the title is
+    Text fields are TeX-escaped (braces as ``{\\textbraceleft}`` and
+    ``{\\textbraceright}``, so every field's braces balance) and the title is
     braced twice so styles keep its capitals (SLE, IL-2).  Authors written
     Vancouver style ("He J") become "He, J." (a surname with the word "and" in
     it braced, so BibTeX does not split it); other names are braced whole, so a

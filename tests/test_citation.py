@@ -76,8 +76,8 @@ def test_bibtex_escapes_tex_specials():
     work = CitedWork(title="50% & $5 for #1 of {x}_y ~ ^ \\", journal="A & B")
     entry = bibtex("k", work)
     assert (
-        r"title = {{50\% \& \$5 for \#1 of \textbraceleft{}x\textbraceright{}\_y \textasciitilde{} \textasciicircum{}"
-        r" \textbackslash{}}}" in entry
+        r"title = {{50\% \& \$5 for \#1 of {\textbraceleft}x{\textbraceright}\_y {\textasciitilde} {\textasciicircum}"
+        r" {\textbackslash}}}" in entry
     )
     assert r"journal = {A \& B}" in entry
     unescaped = re.sub(r"\\[{}]", "", entry)  # the entry's own braces stay balanced

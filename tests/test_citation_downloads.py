@@ -36,8 +36,8 @@ hostile = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(typed, max
 
 # What the download's escaping stands for: the test's own reading of the documented TeX escapes.
 _TEX_MEANING = {
-    r"\textbackslash{}": "\\", r"\textbraceleft{}": "{", r"\textbraceright{}": "}", r"\%": "%", r"\&": "&",
-    r"\$": "$", r"\#": "#", r"\_": "_", r"\textasciitilde{}": "~", r"\textasciicircum{}": "^",
+    r"{\textbackslash}": "\\", r"{\textbraceleft}": "{", r"{\textbraceright}": "}", r"\%": "%", r"\&": "&",
+    r"\$": "$", r"\#": "#", r"\_": "_", r"{\textasciitilde}": "~", r"{\textasciicircum}": "^",
 }  # fmt: skip
 _TEX_TOKEN = re.compile("|".join(re.escape(escape) for escape in _TEX_MEANING) + "|[{}]")
 

@@ -99,6 +99,8 @@ def test_a_pattern_field_refuses_its_valid_value_with_a_line_break_around_it(fie
     with pytest.raises(ContentError) as caught:
         parse_study(make(value), F, "s")
     problems = [str(problem) for problem in caught.value.problems]
+    if "\r" in value and problems == [f"{F}:{where}: contains the control character U+000D; remove it"]:
+        return  # text fields name a carriage return as a control character before trying their pattern
     assert len(problems) == 1 and problems[0].startswith(f"{F}:{where}: {rule}") and repr(value) in problems[0]
 
 
