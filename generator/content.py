@@ -19,7 +19,7 @@ from pydantic import RootModel
 
 from .confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
 from .errors import ContentError, Problem
-from .handwritten import page_source
+from .handwritten import page_markdown, page_source
 from .loader import Document, parse_yaml
 from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
 from .urls import reserved_name
@@ -61,6 +61,8 @@ class Page:
     name: str
     file: str
     text: str
+    first_line: int = 1
+    """The line of the file where the Markdown (after any front matter) starts."""
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,10 @@ class _Locator:
 def _page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
     display = _display(root, path)
     try:
-        return Page(path.stem, display, page_source(read_confined(root, path, CONTENT), display))
+        text = read_confined(root, path, CONTENT)
+        source = page_source(text, display)
+        markdown = page_markdown(source)
+        return Page(path.stem, display, source, text.count("\n", 0, len(text) - len(markdown)) + 1)
     except ContentError as error:
         problems.extend(error.problems)
         return None

@@ -28,7 +28,6 @@ from .confine import docs_problems, settings_problem
 from .content import StudyCache
 from .csp import add_policy, theme_script_hashes
 from .errors import ContentError
-from .handwritten import clean_page_html
 from .options import PLAIN_SETTINGS, PluginOptions, plain_setting_problem, site_url_problem
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir, site_dir_problem
@@ -64,6 +63,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.files: dict[str, str | bytes] = {}
         self.heads: dict[str, str] = {}  # by source path of every generated page
         self.bodies: dict[str, str] = {}
+        self.written: dict[str, str] = {}  # the HTML of each hand-written page, by source path
         self.comments = False
         self.checked_pages: dict[str, str] = {}  # hand-written page file name → the text that was checked
         self.started = self.previewing = self.finished = False
@@ -130,6 +130,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.pages, self.files = generated.pages, generated.files
         self.checked_pages = {Path(page.file).name: page.text for page in generated.content.pages}
         self.heads = {page.src: page.head for page in self.pages}
+        self.written = generated.written
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(self.pages))
         if publishing:
@@ -169,17 +170,22 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Generated pages are HTML already: keep it and give Markdown nothing to convert."""
-        if page.file.src_uri not in self.heads:
+        """Every page's HTML is made by the generator: keep it and give MkDocs' Markdown nothing to convert.
+
+        Generated pages are HTML already; hand-written pages were converted and cleaned with the content.
+        """
+        src = page.file.src_uri
+        if src in self.written:
+            self.bodies[src] = self.written[src]
+        elif src in self.heads:
+            self.bodies[src] = markdown
+        else:
             return markdown
-        self.bodies[page.file.src_uri] = markdown
         return ""
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Put a generated page's HTML back in place of the (empty) conversion; clean a hand-written page's HTML."""
-        if page.file.src_uri in self.heads:
-            return self.bodies.pop(page.file.src_uri, html)
-        return clean_page_html(html)
+        """Put the page's HTML back in place of the (empty) conversion."""
+        return self.bodies.pop(page.file.src_uri, html)
 
     def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
         """Hand the page's extra <head> (feed links, structured data) to the theme."""

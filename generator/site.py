@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .content import Content, StudyCache, StudyRecord, load_content
 from .designs import DESIGNS
+from .errors import ContentError, Problem
+from .handwritten import page_html, page_markdown
 from .pages import GeneratedPage, SiteOptions, build_files, build_pages
 from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
 from .render import TEMPLATES_DIR
@@ -29,6 +31,8 @@ class Generated:
     related: dict[str, tuple[RelatedItem, ...]]
     pages: list[GeneratedPage]
     files: dict[str, str | bytes]
+    written: dict[str, str]
+    """The HTML of each hand-written page, by source path."""
 
 
 def generate(
@@ -49,7 +53,8 @@ def generate(
         content = load_content(root, cache=study_cache)
         lists = related_lists(content, related, drafts=options.drafts)
         pages = build_pages(content, options, lists, page_cache)
-        return Generated(content, lists, pages, build_files(content, options, lists))
+        written = written_pages(content, {page.src for page in pages})
+        return Generated(content, lists, pages, build_files(content, options, lists), written)
 
 
 @contextmanager
@@ -127,3 +132,18 @@ def export(generated: Generated, target: Path) -> int:
         (target / f"{page.name}.md").write_text(page.text, encoding="utf-8")
         count += 1
     return count
+
+
+def written_pages(content: Content, generated: set[str]) -> dict[str, str]:
+    """The HTML of each hand-written page; a link to a page the site does not have is a problem."""
+    sources = generated | {f"{page.name}.md" for page in content.pages}
+    written, problems = {}, []
+    for page in content.pages:
+        markdown = page_markdown(page.text)
+        written[f"{page.name}.md"], broken = page_html(markdown, f"{page.name}.md", sources)
+        for href in broken:
+            line = page.first_line + markdown[: markdown.find(href)].count("\n")
+            problems.append(Problem(page.file, line, 1, "", f"links to `{href}`, which is no page of this site"))
+    if problems:
+        raise ContentError(problems)
+    return written

@@ -86,7 +86,9 @@ def test_new_refuses_a_slug_the_check_would_refuse(project, capsys, slug: str) -
     if slug == "trial\n":
         assert err.startswith("`trial\\n` is not a valid slug: lowercase letters")
     else:
-        expected = f"`{slug}` would take the address of the folder of study pages itself (/studies/); choose another slug"
+        expected = (
+            f"`{slug}` would take the address of the folder of study pages itself (/studies/); choose another slug"
+        )
         assert err.strip() == expected
 
 
@@ -123,7 +125,9 @@ def test_related_prints_each_signals_contribution(capsys) -> None:
     assert header.split() == ["#", "kind", "score", "same_condition", "shared_conditions", "topics", "design",
                               "interventions", "terms", "recency", "study"]  # fmt: skip
     first = next(line for line in out.splitlines() if line.startswith("1 "))
-    assert first.split()[1:4] == ["scored", "3.400", "3.000"] and first.endswith("serum-interferon-predicts-lupus-flares")
+    assert first.split()[1:4] == ["scored", "3.400", "3.000"] and first.endswith(
+        "serum-interferon-predicts-lupus-flares"
+    )
     assert "reason: Same condition: SLE" in out
 
 

@@ -167,9 +167,7 @@ def test_risk_difference_matches_newcombes_published_examples(k1, n1, k2, n2, lo
 def test_il2_week_12():
     c = compare_arms(EventCount(16, 29), EventCount(9, 30))
     d, low, high = newcombe(16, 29, 9, 30)
-    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
-        (d, low, high)
-    )
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx((d, low, high))
     assert d == pytest.approx(16 / 29 - 0.3)
     rr = katz(16, 29, 9, 30)
     assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(rr)
@@ -190,9 +188,7 @@ def test_zero_events_in_one_arm_uses_the_half_correction():
     assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(5.5, 14, 0.5, 13))
     assert "0.5" in c.risk_ratio_note
     d, low, high = newcombe(5, 13, 0, 12)
-    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
-        (d, low, high)
-    )
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx((d, low, high))
 
 
 def test_all_events_in_one_arm():
@@ -224,9 +220,7 @@ def test_no_events_in_either_arm():
 def test_unequal_arms():
     c = compare_arms(EventCount(30, 200), EventCount(5, 40))
     d, low, high = newcombe(30, 200, 5, 40)
-    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx(
-        (d, low, high)
-    )
+    assert (c.risk_difference.value, c.risk_difference.low, c.risk_difference.high) == pytest.approx((d, low, high))
     assert (c.risk_ratio.value, c.risk_ratio.low, c.risk_ratio.high) == pytest.approx(katz(30, 200, 5, 40))
 
 
@@ -460,7 +454,9 @@ def test_format_helpers():
     assert format_nnt(math.inf) == "\u221e"
 
 
-@pytest.mark.parametrize("events, total", [(0, 1), (0, 30), (1, 30), (16, 29), (29, 29), (7, 13), (500, 1000), (3, 100000)])
+@pytest.mark.parametrize(
+    "events, total", [(0, 1), (0, 30), (1, 30), (16, 29), (29, 29), (7, 13), (500, 1000), (3, 100000)]
+)
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
 def test_closed_form_wilson_interval_matches_scipy(events: int, total: int, level: float) -> None:
     from scipy.stats import binomtest

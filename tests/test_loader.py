@@ -33,9 +33,7 @@ def test_positions_of_keys_and_values_are_kept() -> None:
     document = parse_yaml("title: x\nstudy:\n  arms:\n    - key: a\n", "x.yaml")
     assert document.locate(("study", "arms", 0, "key")) == Position(4, 12)
     assert document.locate(("study", "arms", 0, "key"), key=True) == Position(4, 7)
-    assert document.locate(("study", "missing")) == Position(
-        3, 3
-    )  # the mapping that should hold it
+    assert document.locate(("study", "missing")) == Position(3, 3)  # the mapping that should hold it
 
 
 def test_duplicate_keys_are_rejected_with_both_lines() -> None:
@@ -95,7 +93,9 @@ def test_very_deep_nesting_does_not_crash() -> None:
 
 
 def test_syntax_error_points_at_the_place() -> None:
-    assert problems("title: x\n  body: y\n") == ["x.yaml:2:7: YAML syntax error: mapping values are not allowed in this context"]
+    assert problems("title: x\n  body: y\n") == [
+        "x.yaml:2:7: YAML syntax error: mapping values are not allowed in this context"
+    ]
 
 
 def test_two_documents_in_one_file() -> None:

@@ -35,9 +35,7 @@ VOCABULARY = {
     "ra": ConditionTerms("RA", ("Rheumatoid arthritis",)),
     "aps": ConditionTerms("APS", ("Antiphospholipid syndrome",)),
     "aav": ConditionTerms("AAV", ("ANCA-associated vasculitis",)),
-    "myositis": ConditionTerms(
-        "Myositis", ("Idiopathic inflammatory myopathies", "dermatomyositis", "PM/DM")
-    ),
+    "myositis": ConditionTerms("Myositis", ("Idiopathic inflammatory myopathies", "dermatomyositis", "PM/DM")),
     "axspa": ConditionTerms("axSpA", ("Axial spondyloarthritis", "ankylosing spondylitis", "AS")),
     "gout": ConditionTerms("Gout", ("Gout",)),
     "other-rheumatic": ConditionTerms("Other", ("Other rheumatic diseases",)),
@@ -79,9 +77,7 @@ SIGNAL_CASES = {
 
 def signal_corpus(signal: str, with_signal: bool) -> list[RelatedInput]:
     """A page and two candidates that share a rare topic with it; one may share ``signal`` too."""
-    page_extra, candidate_extra = (
-        (dict(fields) for fields in SIGNAL_CASES[signal]) if with_signal else ({}, {})
-    )
+    page_extra, candidate_extra = (dict(fields) for fields in SIGNAL_CASES[signal]) if with_signal else ({}, {})
     shared_topics = ("fatigue", *page_extra.pop("topics", ()))
     return [
         study("page", condition="sle", **{**page_extra, "topics": shared_topics}),
@@ -246,9 +242,7 @@ def test_pins_come_first_in_their_order_even_with_a_low_score():
 
 
 def test_pins_of_unknown_draft_or_own_slugs_are_ignored():
-    page = related(strong_pair_corpus(pin=("no-such-study", "related-draft", "page", "strong", "strong")))[
-        "page"
-    ]
+    page = related(strong_pair_corpus(pin=("no-such-study", "related-draft", "page", "strong", "strong")))["page"]
     assert slugs(page, "pinned") == ["strong"]
     assert page[0].reason == "Editors' pick · Shared topics: IL-2, regulatory T cells"
 

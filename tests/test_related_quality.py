@@ -34,9 +34,7 @@ RELATED_PAIRS = [
 def interventions_text(details: dict) -> str:
     """The comparator and every arm's label and intervention, as one text."""
     arms = details.get("arms", [])
-    parts = [details.get("comparator", "")] + [
-        f"{arm['label']} {arm.get('intervention', '')}" for arm in arms
-    ]
+    parts = [details.get("comparator", "")] + [f"{arm['label']} {arm.get('intervention', '')}" for arm in arms]
     return "\n".join(part for part in parts if part)
 
 
@@ -68,9 +66,7 @@ def condition_vocabulary() -> dict[str, ConditionTerms]:
     }
 
 
-STUDIES = [
-    as_related_input(path) for directory in STUDY_DIRECTORIES for path in sorted(directory.glob("*.yaml"))
-]
+STUDIES = [as_related_input(path) for directory in STUDY_DIRECTORIES for path in sorted(directory.glob("*.yaml"))]
 CONDITIONS = condition_vocabulary()
 LISTS = compute_related(STUDIES, CONDITIONS, RelatedConfig())
 
@@ -96,11 +92,7 @@ def test_the_partner_trial_is_listed_first_and_on_merit(first, second):
 
 
 def test_the_seed_il2_page_lists_only_lupus_studies_when_there_are_enough():
-    lupus = {
-        study.slug
-        for study in STUDIES
-        if {"sle", "lupus-nephritis"} & {study.condition, *study.also_conditions}
-    }
+    lupus = {study.slug for study in STUDIES if {"sle", "lupus-nephritis"} & {study.condition, *study.also_conditions}}
     listed = LISTS["low-dose-il2-sle"]
     assert {item.slug for item in listed} <= lupus
     assert {item.kind for item in listed} == {"scored"}

@@ -40,7 +40,10 @@ def test_il2_trial_matches_its_source() -> None:
 
 def test_aps_trial_effect_estimates() -> None:
     outcomes = {o.name: o.effect for o in _studies()["rivaroxaban-vs-warfarin-aps"].study.outcomes}
-    assert (outcomes["Recurrent thrombosis"].estimate, outcomes["Recurrent thrombosis"].ci) == ("1.83", ["0.71", "4.76"])
+    assert (outcomes["Recurrent thrombosis"].estimate, outcomes["Recurrent thrombosis"].ci) == (
+        "1.83",
+        ["0.71", "4.76"],
+    )
     assert (outcomes["Stroke"].estimate, outcomes["Stroke"].ci) == ("19.00", ["1.12", "321.9"])
     assert (outcomes["Major bleeding"].estimate, outcomes["Major bleeding"].ci) == ("0.86", ["0.30", "2.46"])
 

@@ -292,9 +292,7 @@ def test_text_fields_load_as_text() -> None:
             assert isinstance(value, str), value
 
 
-@pytest.mark.parametrize(
-    "trap", ["no", "yes", "off", "on", "1:30", "0777", "null", "~", "2019-10-18", "1e3", ""]
-)
+@pytest.mark.parametrize("trap", ["no", "yes", "off", "on", "1:30", "0777", "null", "~", "2019-10-18", "1e3", ""])
 def test_dumper_quotes_values_yaml_would_misread(trap: str) -> None:
     text = _dump({"title": trap, "topics": [trap], "results": {"a": trap}})
     assert text.startswith(SCHEMA_COMMENT + "\n")

@@ -166,3 +166,29 @@ def test_settings_the_theme_prints_unescaped_must_be_plain_text(site_project: Pr
     with pytest.raises(Abort):
         build_site(site_project.root, **{name: value})
     assert f'{name} must be plain text on one line, without <, > or "; got {value!r}' in caplog.text
+
+
+def test_a_link_to_a_page_the_site_lacks_is_one_line_and_page_links_become_addresses(
+    site_project: Project, caplog
+) -> None:
+    pages = site_project.root / "content/pages"
+    (pages / "broken.md").write_text(
+        "---\ntitle: Broken\n---\n# Broken\n\nSee [policy](editorial-policy.md#sources)\nand [the missing page](missing.md).\n"
+    )
+    with pytest.raises(Abort):
+        build_site(site_project.root)
+    assert "content/pages/broken.md:7:1: links to `missing.md`, which is no page of this site" in caplog.text
+    (pages / "broken.md").write_text(
+        "# Fixed\n\nSee [policy](editorial-policy.md#sources) and [SLE](conditions/sle.md).\n"
+    )
+    tree = lxml.html.fromstring((build_site(site_project.root) / "broken/index.html").read_bytes())
+    assert tree.xpath("//article//p/a/@href") == ["../editorial-policy/#sources", "../conditions/sle/"]
+
+
+def test_a_hand_written_page_nested_too_deeply_is_refused_before_conversion() -> None:
+    with pytest.raises(ContentError) as caught:
+        page_source("# Deep\n\n" + "> " * 5000 + "x\n", "content/pages/p.md")
+    assert str(caught.value) == (
+        "content/pages/p.md:1:1: quotes are nested 5000 levels deep (line 3 of the text, `>` inside `>`); "
+        "the limit is 12: use fewer `>`"
+    )

@@ -188,7 +188,9 @@ CASES = {
     ),
     "unknown outcome direction": (
         with_study("  outcomes:\n    - name: X\n      direction: up\n"),
-        [f"{F}:9:18: study.outcomes[0].direction: unknown value `up`; expected one of: higher-is-better, lower-is-better"],
+        [
+            f"{F}:9:18: study.outcomes[0].direction: unknown value `up`; expected one of: higher-is-better, lower-is-better"
+        ],
     ),
     "confidence level written as a percentage": (
         with_study("  outcomes:\n    - name: X\n      effect: {measure: odds-ratio, estimate: 2, ci_level: 95}\n"),
