@@ -23,7 +23,15 @@ from mkdocs.config.base import ValidationError
 from .related import Limit, RelatedConfig
 from .validate import closest
 
-__all__ = ["PLAIN_SETTINGS", "Bounded", "PluginOptions", "RelatedOptions", "plain_setting_problem", "site_url_problem"]
+__all__ = [
+    "PLAIN_SETTINGS",
+    "Bounded",
+    "PluginOptions",
+    "RelatedOptions",
+    "page_settings_problem",
+    "plain_setting_problem",
+    "site_url_problem",
+]
 
 T = TypeVar("T", int, float)
 
@@ -103,3 +111,12 @@ def plain_setting_problem(name: str, value: object) -> str | None:
     if value is None or (isinstance(value, str) and not _MARKUP.search(value) and value.isprintable()):
         return None
     return f'{name} must be plain text on one line, without <, > or "; got {value!r}'
+
+
+def page_settings_problem(config: Any, site_url: str) -> str | None:
+    """The first site setting that would reach a page unescaped or into a script unsafely, or None."""
+    if problem := site_url_problem(site_url):
+        return problem
+    if config.extra.get("scope") is not None:
+        return "extra.scope is not supported: the theme prints it into a script; remove it"
+    return next(filter(None, (plain_setting_problem(name, config[name]) for name in PLAIN_SETTINGS)), None)

@@ -28,7 +28,7 @@ from .confine import docs_problems, settings_problem
 from .content import StudyCache
 from .csp import add_policy, theme_script_hashes
 from .errors import ContentError
-from .options import PLAIN_SETTINGS, PluginOptions, plain_setting_problem, site_url_problem
+from .options import PluginOptions, page_settings_problem
 from .pages import Comments, GeneratedPage, SiteOptions, default_head
 from .publish import AtomicSiteDir, site_dir_problem
 from .related import RelatedConfig
@@ -91,10 +91,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if not config.use_directory_urls:
             raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
         site_url = config.site_url or "http://127.0.0.1:8000/"
-        if problem := site_url_problem(site_url):
+        if problem := page_settings_problem(config, site_url):
             raise PluginError(problem)
-        if config.extra.get("scope") is not None:
-            raise PluginError("extra.scope is not supported: the theme prints it into a script; remove it")
         root = Path(config.config_file_path).resolve().parent
         if problem := settings_problem(root, config.docs_dir, config.theme.custom_dir):
             raise PluginError(problem)
@@ -111,9 +109,6 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             comments=_comments(config.extra.get("comments")),
         )
         related = RelatedConfig(**self.config.related)
-        for name in PLAIN_SETTINGS:
-            if problem := plain_setting_problem(name, config[name]):
-                raise PluginError(problem)
         if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(COMMENTS_SCRIPT)
         self.comments = options.comments is not None
