@@ -66,7 +66,7 @@ def make_project(parent: Path, studies: int) -> Path:
             shutil.copytree(source, target)
         else:
             shutil.copyfile(source, target)
-    command = [sys.executable, "-m", "generator", "synth", str(studies), "--out", str(root / "content" / "studies")]
+    command = [sys.executable, "-m", "benchmarks.synth", str(studies), "--out", str(root / "content" / "studies")]
     checked(run_measured(command, root), f"synth {studies}")
     return root
 

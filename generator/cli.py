@@ -21,7 +21,6 @@ from typing import TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import synth
 from .content import SLUG_RULE, STUDIES_DIR, StudyCache, load_content
 from .errors import ContentError, Problem, printable
 from .model import Study, is_slug
@@ -78,10 +77,6 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--site-url", default="https://example.org/", help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
-
-    synthetic = commands.add_parser("synth", help="write N synthetic, valid study files (for benchmarks)")
-    synth.add_arguments(synthetic)
-    synthetic.set_defaults(run=synth.run)
     return parser
 
 

@@ -16,8 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import load_content
-from generator.synth import (
+from benchmarks.synth import (
     SCHEMA_COMMENT,
     TOPICS,
     _dump,
@@ -28,8 +27,9 @@ from generator.synth import (
     synth_study,
     write_corpus,
 )
+from generator.content import load_content
 
-# The contract (/work/shared/content-model.md), restated here so the test does not trust the generator.
+# The editors' contract (content-model.md, v1), restated here so the test does not trust the generator.
 CONDITIONS = {
     "sle", "lupus-nephritis", "ssc", "myositis", "aps", "aav", "ra", "psa", "axspa", "gout", "sjogrens",
     "gca", "pmr", "oa", "osteoporosis", "fibromyalgia", "still-disease", "behcet", "jia", "other-rheumatic",

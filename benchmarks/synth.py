@@ -10,7 +10,7 @@ The corpus is reproducible: study ``i`` depends only on ``(seed, i)``, so
 the same seed always gives byte-identical files and a corpus of 1,000 studies
 is a prefix of the corpus of 10,000.  From the command line::
 
-    python -m generator synth 10000 --out /tmp/bench/content/studies --seed 1
+    python -m benchmarks.synth 10000 --out /tmp/bench/content/studies --seed 1
 """
 
 from __future__ import annotations
@@ -1260,8 +1260,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m generator.synth N --out DIR [--seed S]``."""
-    parser = argparse.ArgumentParser(prog="python -m generator synth", description=__doc__.split("\n\n")[0])
+    """``python -m benchmarks.synth N --out DIR [--seed S]``."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.synth", description=__doc__.split("\n\n")[0])
     add_arguments(parser)
     return run(parser.parse_args(argv))
 
