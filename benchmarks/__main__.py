@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "Notes:",
         f"- {BASELINE_NOTE}.",
         "- generator share = (our build − baseline) / baseline; our build also runs Pagefind, the baseline no search.",
-        "- generate() is generator.site.generate() timed in its own process (what the plugin runs in on_config).",
+        "- generate() is generator.pipeline.generate() timed in its own process (what the plugin runs in on_config).",
         "- peak RSS: largest process of the build's process tree (MkDocs or the Pagefind it runs), from wait4().",
         f"- search: /search/?q=… at N = {max(sizes):,} in headless Chromium, fresh context; response bodies of "
         "every request (page and Pagefind's worker) finished before the first result's title showed; "

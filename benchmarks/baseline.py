@@ -21,7 +21,7 @@ BASELINE_NOTE = (
 
 @dataclass(frozen=True)
 class Baseline:
-    generate: float  # seconds of generator.site.generate() in-process
+    generate: float  # seconds of generator.pipeline.generate() in-process
     stages: dict[str, float]
     generate_peak_rss: int
     build: Run

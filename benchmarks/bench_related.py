@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from generator.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related
+from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related
 
 SEED = 20191018
 BUDGET_SECONDS = 10.0

@@ -1,7 +1,7 @@
 """Time the generator's own work in-process, then export its Markdown tree (for the baseline build).
 
 ``python -m benchmarks.generate_child ROOT OUT SITE_URL`` prints one JSON object:
-the seconds :func:`generator.site.generate` took (and its stages, where they can
+the seconds :func:`generator.pipeline.generate` took (and its stages, where they can
 be seen), the peak RSS of this process afterwards, and the files exported.
 Generating and exporting is what ``python -m generator export OUT`` does; doing
 it here lets one run give both the timing and the tree.
@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import generator.site as site
-from generator.pages import SiteOptions
+import generator.pipeline as site
+from generator.render.pages import SiteOptions
 
 STAGES = ("load_content", "related_lists", "build_pages", "build_files")
 

@@ -79,7 +79,7 @@ def mkdocs_build(root: Path) -> Run:
 
 def pagefind_seconds(site: Path) -> float:
     """Time the plugin's search indexing alone, run again over a finished site."""
-    code = "import sys, pathlib; from generator.search import index_site; index_site(pathlib.Path(sys.argv[1]))"
+    code = "import sys, pathlib; from generator.publish.search import index_site; index_site(pathlib.Path(sys.argv[1]))"
     return checked(run_measured([sys.executable, "-c", code, str(site)], site.parent), "pagefind").seconds
 
 

@@ -21,13 +21,13 @@ from typing import TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .content import SLUG_RULE, STUDIES_DIR, StudyCache, load_content
-from .errors import ContentError, Problem, printable
-from .model import Study, is_slug
-from .pages import SiteOptions
-from .related import explain
-from .site import condition_terms, export, generate, related_inputs, templates_for
-from .urls import reserved_name
+from generator.derive.related import explain
+from generator.errors import ContentError, Problem, printable
+from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
+from generator.read.content import SLUG_RULE, STUDIES_DIR, StudyCache, load_content
+from generator.read.model import Study, is_slug
+from generator.render.pages import SiteOptions
+from generator.urls import reserved_name
 
 __all__ = ["main", "study_schema"]
 
@@ -190,7 +190,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def study_schema() -> dict:
-    """The JSON Schema of a study file, generated from :class:`generator.model.Study`."""
+    """The JSON Schema of a study file, generated from :class:`generator.read.model.Study`."""
     schema = Study.model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 import markdown
 import yaml
 
-from generator.body import check_body
-from generator.content import parse_study
 from generator.errors import ContentError
-from generator.loader import MAX_FILE_BYTES
-from generator.render import markdown_to_safe_html
+from generator.read.content import parse_study
+from generator.read.loader import MAX_FILE_BYTES
+from generator.read.markdown import check_body
+from generator.render.sanitise import markdown_to_safe_html
 
 MEMORY_CAP = 2 * 1024**3
 BODY_CHARS = 200_000

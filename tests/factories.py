@@ -1,6 +1,6 @@
 """Study records for the tests of feeds, open data and structured data.
 
-Records go through :func:`generator.content.parse_study`, as editors' files
+Records go through :func:`generator.read.content.parse_study`, as editors' files
 do; text the contract forbids (control characters, bidi overrides) is put in
 afterwards with :func:`hostile`, to show the outputs survive it anyway.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from generator.content import Content, StudyRecord, load_content, parse_study
+from generator.read.content import Content, StudyRecord, load_content, parse_study
 from tests.conftest import ROOT
 
 SEED = load_content(ROOT)

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.body import MAX_ELEMENT_DEPTH, MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, check_body
-from generator.content import parse_study
 from generator.errors import ContentError
-from generator.loader import MAX_REPORTED, parse_yaml
+from generator.read.content import parse_study
+from generator.read.loader import MAX_REPORTED, parse_yaml
+from generator.read.markdown import MAX_ELEMENT_DEPTH, MAX_LIST_DEPTH, MAX_QUOTE_DEPTH, check_body
 from tests.conftest import ROOT
 
 HEAD = """title: A study title

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.content import SLUG_RULE
 from generator.errors import ContentError, Problem, printable
+from generator.read.content import SLUG_RULE
 
 from .conftest import MINIMAL_STUDY
 

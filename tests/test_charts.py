@@ -1,4 +1,4 @@
-"""Tests for generator.charts: well-formed, accessible, themable, escaped, and drawn to scale."""
+"""Tests for generator.render.charts: well-formed, accessible, themable, escaped, and drawn to scale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.charts import ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
+from generator.render.charts import ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "</svg><script>alert(\"x\")</script>&amp; <b onload='x'>"

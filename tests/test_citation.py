@@ -1,4 +1,4 @@
-"""Tests for generator.citation: reference text, BibTeX, RIS and identifier links."""
+"""Tests for generator.derive.citation: reference text, BibTeX, RIS and identifier links."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.citation import CitedWork, bibtex, doi_url, pubmed_url, reference_text, registry_url, ris
+from generator.derive.citation import CitedWork, bibtex, doi_url, pubmed_url, reference_text, registry_url, ris
 
 IL2 = CitedWork(
     title=(

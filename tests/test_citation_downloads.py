@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from generator.citation import _author_names
-from generator.content import StudyRecord
-from generator.evidence import citation_files
-from generator.model import Study
+from generator.derive.citation import _author_names
+from generator.read.content import StudyRecord
+from generator.read.model import Study
+from generator.render.evidence import citation_files
 
 SLUG = "hostile-source"
 BIB, RIS = f"studies/{SLUG}/citation.bib", f"studies/{SLUG}/citation.ris"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from generator import confine, content
-from generator import plugin as plugin_module
-from generator.content import load_content
 from generator.errors import ContentError
+from generator.publish import plugin as plugin_module
+from generator.read import confine, content
+from generator.read.content import load_content
 
 from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
 from .test_build import tree_digest

@@ -8,7 +8,7 @@ import hashlib
 import jinja2
 import lxml.html
 
-from generator.csp import add_policy, inline_script_hashes, theme_script_hashes
+from generator.render.csp import add_policy, inline_script_hashes, theme_script_hashes
 
 
 def _policy(html: str) -> dict[str, str]:

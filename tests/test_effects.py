@@ -1,4 +1,4 @@
-"""Tests for generator.effects: every derived figure against an independent computation.
+"""Tests for generator.derive.effects: every derived figure against an independent computation.
 
 The reference values are computed here from textbook formulas with the
 standard library only (Wilson, Newcombe, Katz, Pearson, Fisher), or taken from
@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats.contingency import relative_risk
 
-from generator.effects import (
+from generator.derive.effects import (
     SOURCE_APPROXIMATE,
     SOURCE_COUNTS,
     EventCount,
@@ -31,7 +31,7 @@ from generator.effects import (
     format_points,
     format_ratio,
 )
-from generator.values import parse_result_value
+from generator.read.values import parse_result_value
 
 Z95 = NormalDist().inv_cdf(0.975)
 MINUS = "\u2212"
@@ -461,7 +461,7 @@ def test_format_helpers():
 def test_closed_form_wilson_interval_matches_scipy(events: int, total: int, level: float) -> None:
     from scipy.stats import binomtest
 
-    from generator.effects import _wilson
+    from generator.derive.effects import _wilson
 
     expected = binomtest(events, total).proportion_ci(confidence_level=level, method="wilson")
     assert _wilson(EventCount(events, total), level) == pytest.approx((expected.low, expected.high), abs=1e-12)

@@ -16,8 +16,8 @@ import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
 
-from generator import publish
-from generator.publish import AtomicSiteDir
+from generator.publish.sitefolder import AtomicSiteDir
+from generator.publish import sitefolder as publish
 
 from .conftest import ROOT, build_site
 from .test_build import SEED, tree_digest
@@ -53,7 +53,7 @@ def test_template_error_in_the_theme_keeps_the_last_good_site(built) -> None:
 
 def test_crash_while_rendering_a_study_page_keeps_the_last_good_site(built, monkeypatch) -> None:
     project, site, before = built
-    from generator import pages
+    from generator.render import pages
 
     original, calls = pages.render_page, []
 
@@ -101,8 +101,8 @@ def test_disk_full_while_writing_pages_keeps_the_last_good_site(built, monkeypat
 
 def test_search_index_failure_keeps_the_last_good_site(built, monkeypatch, caplog) -> None:
     project, site, before = built
-    from generator import plugin
-    from generator.search import SearchIndexError
+    from generator.publish.search import SearchIndexError
+    from generator.publish import plugin
 
     def fail(site_dir):
         raise SearchIndexError("the search index could not be built: No space left on device")
@@ -150,7 +150,7 @@ def test_killed_build_leaves_the_site_as_it_was_and_the_next_build_cleans_up(sit
     site = build_site(root)
     before = tree_digest(site)
     subprocess.run(
-        [sys.executable, "-m", "generator", "synth", "300", "--out", str(root / "content" / "studies")],
+        [sys.executable, "-m", "benchmarks.synth", "300", "--out", str(root / "content" / "studies")],
         check=True, capture_output=True, cwd=ROOT,
     )  # fmt: skip
     process = subprocess.Popen(MKDOCS, cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

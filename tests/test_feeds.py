@@ -1,4 +1,4 @@
-"""Tests for generator.feeds: Atom and JSON Feed files and the links pages advertise."""
+"""Tests for generator.render.feeds: Atom and JSON Feed files and the links pages advertise."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.feeds import FEED_LIMIT, JSON_FEED_VERSION, feed_links, site_feeds
+from generator.render.feeds import FEED_LIMIT, JSON_FEED_VERSION, feed_links, site_feeds
 from generator.urls import page_url
 from tests.factories import SEED, SITE_NAME, SITE_URL, content, hostile, record
 

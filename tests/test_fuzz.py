@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.content import Content, load_content, parse_study
 from generator.errors import ContentError
-from generator.model import _FORBIDDEN
-from generator.pages import SiteOptions, build_files, build_pages
+from generator.read.content import Content, load_content, parse_study
+from generator.read.model import _FORBIDDEN
+from generator.render.pages import SiteOptions, build_files, build_pages
 
 from .conftest import ROOT, Project
 from .test_hostile import BASE, dangers

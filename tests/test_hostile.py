@@ -20,10 +20,10 @@ import lxml.html
 import markdown
 import pytest
 
-from generator import content as content_module
-from generator.content import Content, load_content, parse_study
 from generator.errors import ContentError
-from generator.pages import SiteOptions, build_pages
+from generator.read import content as content_module
+from generator.read.content import Content, load_content, parse_study
+from generator.render.pages import SiteOptions, build_pages
 
 from .conftest import ROOT, Project, build_site
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from generator.errors import ContentError
-from generator.loader import MAX_FILE_BYTES, Position, parse_yaml
+from generator.read.loader import MAX_FILE_BYTES, Position, parse_yaml
 
 
 def problems(text: str) -> list[str]:
@@ -107,14 +107,14 @@ def test_control_character_is_rejected_with_position() -> None:
 
 
 def test_bom_is_accepted(project) -> None:
-    from generator.loader import load_yaml
+    from generator.read.loader import load_yaml
 
     path = project.study_bytes("bom", "\ufefftitle: Sjögren\n".encode())
     assert load_yaml(path, "bom.yaml").data == {"title": "Sjögren"}
 
 
 def test_invalid_utf8_names_the_byte(project) -> None:
-    from generator.loader import load_yaml
+    from generator.read.loader import load_yaml
 
     path = project.study_bytes("bad", b"title: ok\nbody: caf\xe9\n")
     with pytest.raises(ContentError) as caught:
@@ -123,7 +123,7 @@ def test_invalid_utf8_names_the_byte(project) -> None:
 
 
 def test_oversized_file_is_refused_before_reading(project) -> None:
-    from generator.loader import load_yaml
+    from generator.read.loader import load_yaml
 
     path = project.study_bytes("big", b"a: " + b"x" * MAX_FILE_BYTES)
     with pytest.raises(ContentError) as caught:

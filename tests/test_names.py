@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.content import load_content, parse_study
 from generator.errors import ContentError
-from generator.pages import SiteOptions
-from generator.site import generate
+from generator.pipeline import generate
+from generator.read.content import load_content, parse_study
+from generator.render.pages import SiteOptions
 from generator.urls import RESERVED_NAMES, TOPIC_SLUG_LENGTH, topic_slug
 
 from .conftest import MINIMAL_STUDY, ROOT, Project, build_site

@@ -1,4 +1,4 @@
-"""Tests for generator.opendata: studies.json, its schema, and the CSV files."""
+"""Tests for generator.render.opendata: studies.json, its schema, and the CSV files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.opendata import (
+from generator.render.opendata import (
     OUTCOME_COLUMNS,
     SCHEMA_PATH,
     STUDIES_JSON_SCHEMA,

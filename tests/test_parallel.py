@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from generator import parallel
-from generator.pages import SiteOptions, build_pages
-from generator.site import generate
+from generator.pipeline import generate
+from generator.render.pages import SiteOptions, build_pages
+from generator.render import parallel
 
 
 def test_map_in_processes_keeps_order_and_uses_workers(monkeypatch) -> None:

@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import StudyRecord, parse_study
 from generator.errors import ContentError
+from generator.read.content import StudyRecord, parse_study
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""Tests of the "More like this" engine (generator.related) on small hand-made corpora."""
+"""Tests of the "More like this" engine (generator.derive.related) on small hand-made corpora."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.related import (
+from generator.derive.related import (
     SIGNALS,
     ConditionTerms,
     RelatedConfig,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.designs import DESIGNS
-from generator.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related, explain
+from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related, explain
+from generator.read.vocabulary import DESIGNS
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY_DIRECTORIES = (ROOT / "content" / "studies", ROOT / "tests" / "fixtures" / "quality" / "studies")

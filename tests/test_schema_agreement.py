@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from generator.cli import study_schema
-from generator.loader import parse_yaml
-from generator.model import Study
-from generator.validate import validate_model
+from generator.read.loader import parse_yaml
+from generator.read.model import Study
+from generator.read.validate import validate_model
 
 from .conftest import MINIMAL_STUDY, ROOT
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.content import load_content
+from generator.read.content import load_content
 
 from .conftest import ROOT, SEED
 

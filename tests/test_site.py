@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from generator.pages import SiteOptions
-from generator.site import generate
+from generator.pipeline import generate
+from generator.render.pages import SiteOptions
 
 
 def _edit(path, old: str, new: str) -> None:

@@ -1,4 +1,4 @@
-"""Tests for generator.structured: JSON-LD, OpenGraph and Twitter card tags."""
+"""Tests for generator.render.structured: JSON-LD, OpenGraph and Twitter card tags."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.designs import DESIGN_KEYS
-from generator.structured import head_html, json_ld, script_json, site_head_html
+from generator.read.vocabulary import DESIGN_KEYS
+from generator.render.structured import head_html, json_ld, script_json, site_head_html
 from tests.factories import SEED, SITE_NAME, SITE_URL, content, hostile, record, seed_record
 
 IL2_URL = SITE_URL + "studies/low-dose-il2-sle/"

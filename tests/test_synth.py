@@ -27,7 +27,7 @@ from benchmarks.synth import (
     synth_study,
     write_corpus,
 )
-from generator.content import load_content
+from generator.read.content import load_content
 
 # The editors' contract (content-model.md, v1), restated here so the test does not trust the generator.
 CONDITIONS = {

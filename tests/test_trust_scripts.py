@@ -18,9 +18,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.utils import get_relative_url
 
-from generator.csp import inline_script_hashes, theme_script_hashes
 from generator.errors import ContentError
-from generator.handwritten import page_source
+from generator.read.pages import page_source
+from generator.render.csp import inline_script_hashes, theme_script_hashes
 
 from .conftest import ROOT, Project, build_site
 

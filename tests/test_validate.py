@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.content import load_content
 from generator.errors import ContentError
+from generator.read.content import load_content
 
 from .conftest import MINIMAL_STUDY
 

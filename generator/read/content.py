@@ -17,13 +17,13 @@ from typing import Any
 
 from pydantic import RootModel
 
-from .confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
-from .errors import ContentError, Problem
-from .handwritten import page_markdown, page_source
-from .loader import Document, parse_yaml
-from .model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
-from .urls import reserved_name
-from .validate import closest, describe, study_problems, validate_model
+from generator.errors import ContentError, Problem
+from generator.read.confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
+from generator.read.loader import Document, parse_yaml
+from generator.read.model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
+from generator.read.pages import page_markdown, page_source
+from generator.read.validate import closest, describe, study_problems, validate_model
+from generator.urls import reserved_name
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 

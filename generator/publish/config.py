@@ -4,7 +4,7 @@ The plugin's options are MkDocs config options, so a wrong value stops the
 build with MkDocs' own one-line message (``Config value 'plugins': Plugin
 'rheum-evidence' option 'per_page': must be at least 1, got 0``) before
 anything is read.  The ranges of the "More like this" options are the
-:class:`~generator.related.Limit` of each :class:`~generator.related.RelatedConfig`
+:class:`~generator.derive.related.Limit` of each :class:`~generator.derive.related.RelatedConfig`
 field, so they have one home.  Site-wide settings that reach every page's
 ``<head>`` unescaped (``site_url``, ``site_name``) are checked here too.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -20,8 +21,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .related import Limit, RelatedConfig
-from .validate import closest
+from generator.derive.related import Limit, RelatedConfig
+from generator.read.confine import PAGES, TEMPLATES
+from generator.read.validate import closest
 
 __all__ = [
     "PLAIN_SETTINGS",
@@ -30,6 +32,7 @@ __all__ = [
     "RelatedOptions",
     "page_settings_problem",
     "plain_setting_problem",
+    "settings_problem",
     "site_url_problem",
 ]
 
@@ -120,3 +123,16 @@ def page_settings_problem(config: Any, site_url: str) -> str | None:
     if config.extra.get("scope") is not None:
         return "extra.scope is not supported: the theme prints it into a script; remove it"
     return next(filter(None, (plain_setting_problem(name, config[name]) for name in PLAIN_SETTINGS)), None)
+
+
+def settings_problem(root: Path, docs_dir: str, custom_dir: str | None) -> str | None:
+    """Why MkDocs settings would make it read files that were not checked, or None.
+
+    MkDocs walks ``docs_dir`` itself and copies every file of the theme's
+    ``custom_dir``: the first must be ``content/pages``, the second inside ``templates/``.
+    """
+    if Path(docs_dir).resolve() != (root / PAGES).resolve():
+        return "docs_dir must be content/pages, the folder of hand-written pages rheum-evidence checks"
+    if custom_dir and not Path(custom_dir).resolve().is_relative_to(root / TEMPLATES):
+        return "theme.custom_dir must be inside templates/, the folder rheum-evidence checks"
+    return None

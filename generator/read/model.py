@@ -5,7 +5,7 @@ the validator checks files with them and ``python -m generator schema`` turns
 them into the JSON Schema editors' tools use.  Values arrive from the loader
 as the text the editor wrote; the field types decide what the text means.
 Rules that span several fields or files (arm keys, confidence intervals,
-cross-references) live in :mod:`generator.validate`.
+cross-references) live in :mod:`generator.read.validate`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
-from .body import check_body
-from .designs import DESIGN_KEYS
-from .urls import reserved_name
-from .values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
+from generator.read.markdown import check_body
+from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
+from generator.read.vocabulary import DESIGN_KEYS
+from generator.urls import reserved_name
 
 __all__ = [
     "Arm",

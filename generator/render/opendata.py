@@ -41,11 +41,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .citation import doi_url, pubmed_url
-from .content import Content, StudyRecord
-from .designs import DESIGN_KEYS, DESIGNS
-from .model import EFFECT_MEASURES, Effect, Outcome, Source
-from .urls import page_url, study_src
+from generator.derive.citation import doi_url, pubmed_url
+from generator.read.content import Content, StudyRecord
+from generator.read.model import EFFECT_MEASURES, Effect, Outcome, Source
+from generator.read.vocabulary import DESIGN_KEYS, DESIGNS
+from generator.urls import page_url, study_src
 
 __all__ = [
     "OUTCOME_COLUMNS",

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import ContentError, Problem, format_path
+from generator.errors import ContentError, Problem, format_path
 
 __all__ = [
     "Document",

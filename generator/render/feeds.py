@@ -29,8 +29,8 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from .content import Content, StudyRecord
-from .urls import condition_src, file_href, page_url, study_src
+from generator.read.content import Content, StudyRecord
+from generator.urls import condition_src, file_href, page_url, study_src
 
 __all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
 

@@ -24,16 +24,16 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from .confine import docs_problems, settings_problem
-from .content import StudyCache
-from .csp import add_policy, theme_script_hashes
-from .errors import ContentError
-from .options import PluginOptions, page_settings_problem
-from .pages import Comments, GeneratedPage, SiteOptions, default_head
-from .publish import AtomicSiteDir, site_dir_problem
-from .related import RelatedConfig
-from .search import SEARCH_SUBDIR, SearchIndexError, index_site
-from .site import generate, templates_for
+from generator.derive.related import RelatedConfig
+from generator.errors import ContentError
+from generator.pipeline import generate, templates_for
+from generator.publish.config import PluginOptions, page_settings_problem, settings_problem
+from generator.publish.files import docs_problems
+from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
+from generator.publish.sitefolder import AtomicSiteDir, site_dir_problem
+from generator.read.content import StudyCache
+from generator.render.csp import add_policy, theme_script_hashes
+from generator.render.pages import Comments, GeneratedPage, SiteOptions, default_head
 
 __all__ = ["RheumEvidencePlugin"]
 
@@ -45,7 +45,7 @@ if not serve_log.handlers:
 
 WATCHED = ("content", "site_data", "templates")
 SOURCES = ("content", "site_data", "templates", "generator")
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
 COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
 COMMENTS_SCRIPT = "assets/comments.js"
 SEARCH_PAGE = "search.md"

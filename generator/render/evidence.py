@@ -2,8 +2,8 @@
 charts and the citation, computed from what the study file says.
 
 This module adapts a validated study to the pure functions of
-:mod:`generator.effects`, :mod:`generator.charts` and
-:mod:`generator.citation`; every number it produces is either copied from the
+:mod:`generator.derive.effects`, :mod:`generator.render.charts` and
+:mod:`generator.derive.citation`; every number it produces is either copied from the
 file or computed from it, and says which.
 """
 
@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
-from .citation import CitedWork, bibtex, registry_url, ris
-from .content import StudyRecord
-from .effects import (
+from generator.derive.citation import CitedWork, bibtex, registry_url, ris
+from generator.derive.effects import (
     RATIO_MEASURES,
     Comparison,
     EventCount,
@@ -29,8 +27,10 @@ from .effects import (
     describe_risk_difference,
     describe_risk_ratio,
 )
-from .model import Arm, Outcome
-from .values import parse_result_value
+from generator.read.content import StudyRecord
+from generator.read.model import Arm, Outcome
+from generator.read.values import parse_result_value
+from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
 
 __all__ = ["Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work", "citation_files", "registry_links",
            "effect_text", "outcomes_primary_first"]  # fmt: skip

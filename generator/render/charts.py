@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import NamedTuple
 
-from generator.effects import MEASURE_LABELS, RATIO_MEASURES, describe_effect, format_number
+from generator.derive.effects import MEASURE_LABELS, RATIO_MEASURES, describe_effect, format_number
 
 __all__ = [
     "ArmValue",

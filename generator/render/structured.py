@@ -33,11 +33,11 @@ from html import escape
 from typing import Any
 from urllib.parse import urljoin
 
-from .citation import doi_url, pubmed_url, registry_url
-from .content import Content, StudyRecord
-from .designs import DESIGNS
-from .model import Source, Study
-from .urls import condition_src, relative_href, study_src
+from generator.derive.citation import doi_url, pubmed_url, registry_url
+from generator.read.content import Content, StudyRecord
+from generator.read.model import Source, Study
+from generator.read.vocabulary import DESIGNS
+from generator.urls import condition_src, relative_href, study_src
 
 __all__ = ["head_html", "json_ld", "site_head_html", "script_json"]
 

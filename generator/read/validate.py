@@ -1,7 +1,7 @@
 """Check parsed documents against the contract and turn every failure into
 a :class:`~generator.errors.Problem` an editor can act on.
 
-Shape and types are checked by the models in :mod:`generator.model`; the
+Shape and types are checked by the models in :mod:`generator.read.model`; the
 rules that span fields or files (arm keys, confidence intervals, dates,
 cross-references) are checked here, each problem pointing at its place.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
-from .loader import Document
-from .model import RATIO_MEASURES, Study
-from .urls import reserved_name, topic_slug
+from generator.errors import Problem
+from generator.read.loader import Document
+from generator.read.model import RATIO_MEASURES, Study
+from generator.urls import reserved_name, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 

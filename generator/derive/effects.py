@@ -26,7 +26,7 @@ from typing import Literal
 
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
-from generator.values import ResultValue
+from generator.read.values import ResultValue
 
 __all__ = [
     "EventCount",

@@ -12,23 +12,19 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from mkdocs.structure.files import Files, InclusionLevel
-
-from .errors import ContentError, Problem
-from .loader import read_text
+from generator.errors import ContentError, Problem
+from generator.read.loader import read_text
 
 __all__ = [
     "CONTENT",
     "LOOP",
+    "PAGES",
     "SITE_DATA",
     "TEMPLATES",
-    "docs_problems",
     "link_problem",
     "read_confined",
-    "settings_problem",
     "template_problems",
     "unreadable",
 ]
@@ -114,39 +110,4 @@ def template_problems(root: Path) -> list[Problem]:
                     problems.append(Problem(display, 1, 1, "", problem))
             elif not (path.is_dir() or path.is_file()):
                 problems.append(Problem(display, 1, 1, "", _SPECIAL))
-    return problems
-
-
-def settings_problem(root: Path, docs_dir: str, custom_dir: str | None) -> str | None:
-    """Why MkDocs settings would make it read files that were not checked, or None.
-
-    MkDocs walks ``docs_dir`` itself and copies every file of the theme's
-    ``custom_dir``: the first must be ``content/pages``, the second inside ``templates/``.
-    """
-    if Path(docs_dir).resolve() != (root / PAGES).resolve():
-        return "docs_dir must be content/pages, the folder of hand-written pages rheum-evidence checks"
-    if custom_dir and not Path(custom_dir).resolve().is_relative_to(root / TEMPLATES):
-        return "theme.custom_dir must be inside templates/, the folder rheum-evidence checks"
-    return None
-
-
-def docs_problems(files: Files, docs_dir: str, checked: Mapping[str, str]) -> list[Problem]:
-    """Make the files MkDocs found in ``docs_dir`` exactly the ``checked`` pages (file name → text).
-
-    Each checked page gets the text that was checked, so MkDocs never reads
-    the file again.  Every other file of ``docs_dir`` is taken out: silently
-    when MkDocs would leave it out anyway (hidden files, ``exclude_docs``),
-    otherwise as a problem, since it appeared after the check.
-    """
-    problems = []
-    for file in list(files):
-        if file.generated_by is not None or os.path.abspath(file.src_dir or "") != os.path.abspath(docs_dir):
-            continue  # a plugin's file or a theme file
-        if file.src_uri in checked:
-            file.content_string = checked[file.src_uri]
-            continue
-        files.remove(file)
-        if file.inclusion != InclusionLevel.EXCLUDED:
-            display = (PurePosixPath(PAGES.as_posix()) / file.src_uri).as_posix()
-            problems.append(Problem(display, 1, 1, "", "appeared after the content was checked; build again"))
     return problems

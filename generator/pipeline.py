@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import Content, StudyCache, StudyRecord, load_content
-from .designs import DESIGNS
-from .errors import ContentError, Problem
-from .handwritten import page_html, page_markdown
-from .pages import GeneratedPage, SiteOptions, build_files, build_pages
-from .related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
-from .render import TEMPLATES_DIR
+from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
+from generator.errors import ContentError, Problem
+from generator.read.content import Content, StudyCache, StudyRecord, load_content
+from generator.read.pages import page_markdown
+from generator.read.vocabulary import DESIGNS
+from generator.render.handwritten import page_html
+from generator.render.pages import GeneratedPage, SiteOptions, build_files, build_pages
+from generator.render.templates import TEMPLATES_DIR
 
 __all__ = ["Generated", "condition_terms", "export", "generate", "related_inputs", "related_lists", "templates_for"]
 

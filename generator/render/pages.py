@@ -22,10 +22,10 @@ from typing import Any, Protocol
 
 from markupsafe import escape
 
-from .citation import doi_url, pubmed_url, reference_text
-from .content import Content, StudyRecord
-from .designs import DESIGNS
-from .evidence import (
+from generator.derive.citation import doi_url, pubmed_url, reference_text
+from generator.read.content import Content, StudyRecord
+from generator.read.vocabulary import DESIGNS
+from generator.render.evidence import (
     citation_files,
     cited_work,
     derived_rows,
@@ -34,13 +34,14 @@ from .evidence import (
     registry_links,
     study_charts,
 )
-from .feeds import feed_links, site_feeds
-from .opendata import open_data
-from .parallel import map_in_processes
-from .render import TEMPLATES_DIR, format_date, markdown_to_safe_html, render_page, templates_signature
-from .structured import head_html
-from .urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
-from .urls import page_url as page_url_of
+from generator.render.feeds import feed_links, site_feeds
+from generator.render.opendata import open_data
+from generator.render.parallel import map_in_processes
+from generator.render.sanitise import markdown_to_safe_html
+from generator.render.structured import head_html
+from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
+from generator.urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
+from generator.urls import page_url as page_url_of
 
 __all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages", "default_head"]
 
