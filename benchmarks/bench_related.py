@@ -70,9 +70,7 @@ def _zipf_cumulative(count: int, exponent: float = 1.1) -> list[float]:
 def synthetic_corpus(size: int, seed: int = SEED) -> tuple[list[RelatedInput], dict[str, ConditionTerms]]:
     """``size`` studies and the condition vocabulary, the same for the same seed."""
     rng = random.Random(seed)
-    conditions = {
-        key: ConditionTerms(short, (key.replace("-", " "),)) for key, (short, _) in CONDITIONS.items()
-    }
+    conditions = {key: ConditionTerms(short, (key.replace("-", " "),)) for key, (short, _) in CONDITIONS.items()}
     condition_keys = list(CONDITIONS)
     condition_weights = [weight for _, weight in CONDITIONS.values()]
     topics = [f"topic {name}" for name in _pseudo_words(rng, 300)]
@@ -97,9 +95,7 @@ def synthetic_corpus(size: int, seed: int = SEED) -> tuple[list[RelatedInput], d
                 published=dt.date.fromordinal(first_day + rng.randrange(9_000)),
                 condition=condition,
                 also_conditions=tuple(key for key in also if key != condition),
-                topics=tuple(
-                    dict.fromkeys(rng.choices(topics, cum_weights=topic_weights, k=rng.randint(0, 8)))
-                ),
+                topics=tuple(dict.fromkeys(rng.choices(topics, cum_weights=topic_weights, k=rng.randint(0, 8)))),
                 design_family=rng.choices(families, family_weights)[0],
                 interventions=" ".join(rng.choices(drugs, cum_weights=drug_weights, k=rng.randint(0, 3))),
                 pin=(f"study-{rng.randrange(size):06d}",) if rng.random() < 0.01 else (),
@@ -124,9 +120,7 @@ def measure(size: int) -> dict[str, float]:
 
 def measure_in_child(size: int) -> dict[str, float]:
     """Run :func:`measure` in a fresh interpreter, so that sizes do not share memory peaks."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
 
 

@@ -360,9 +360,7 @@ def _build_topics() -> tuple[str, ...]:
     """The topic vocabulary in popularity order: a curated head, then a fixed shuffle of the rest."""
     seen = {topic.casefold() for topic in _HEAD_TOPICS}
     rest: list[str] = []
-    for label in _THEMES + tuple(
-        word for c in _CONDITIONS for word in (*c.drugs, *c.markers, *c.risks, *c.outcomes)
-    ):
+    for label in _THEMES + tuple(word for c in _CONDITIONS for word in (*c.drugs, *c.markers, *c.risks, *c.outcomes)):
         if label.casefold() not in seen and len(label) <= 60:
             seen.add(label.casefold())
             rest.append(label)
@@ -590,9 +588,7 @@ def _arms(rng: random.Random, ctx: _Context, total: int, weeks: int) -> list[dic
     comparator = rng.choices(("placebo", ctx.other, "standard of care"), weights=(6, 3, 1))[0]
     drug_key = _slugify(ctx.drug, "_")[:30]
     doses = [("", "")] if rng.random() < 0.7 else [("_low", "lower dose"), ("_high", "higher dose")]
-    arms = [
-        {"key": drug_key + suffix, "label": _cap(f"{ctx.drug} {label}".strip())} for suffix, label in doses
-    ]
+    arms = [{"key": drug_key + suffix, "label": _cap(f"{ctx.drug} {label}".strip())} for suffix, label in doses]
     arms.append({"key": _slugify(comparator, "_")[:30], "label": _cap(comparator)})
     shares = [2.0] * (len(arms) - 1) + [rng.choice((1.0, 2.0))]
     for arm, share in zip(arms, shares, strict=True):
@@ -621,9 +617,7 @@ def _trial(rng: random.Random, ctx: _Context) -> _Results:
     elif rng.random() < 0.5:
         block["blinding"] = "open-label"
     comparator = arms[-1]
-    block["comparator"] = (
-        _uncap(comparator["label"]) if comparator["key"] in _GENERIC_ARMS else comparator["label"]
-    )
+    block["comparator"] = _uncap(comparator["label"]) if comparator["key"] in _GENERIC_ARMS else comparator["label"]
     block.update(_setting(rng, ctx))
     block["participants"] = sum(arm["participants"] for arm in arms)
     block["population"] = f"adults with active {ctx.name} despite standard treatment"
@@ -632,9 +626,7 @@ def _trial(rng: random.Random, ctx: _Context) -> _Results:
     if rng.random() < 0.9:
         block["arms"] = arms
         endpoints = _endpoints(rng, ctx, weeks)
-        block["outcomes"] = [
-            _trial_outcome(rng, arms, name, i == 0, results) for i, name in enumerate(endpoints)
-        ]
+        block["outcomes"] = [_trial_outcome(rng, arms, name, i == 0, results) for i, name in enumerate(endpoints)]
         if rng.random() < 0.5:
             block["adverse_events"] = _adverse_events(rng, arms)
     return results
@@ -643,9 +635,7 @@ def _trial(rng: random.Random, ctx: _Context) -> _Results:
 def _endpoints(rng: random.Random, ctx: _Context, weeks: int) -> list[str]:
     """The primary endpoint and up to three distinct secondary ones."""
     primary = f"{ctx.outcome} at week {weeks}"
-    others = [
-        f"{name} at week {week}" for name in ctx.condition.outcomes for week in sorted({4, weeks // 2, weeks})
-    ]
+    others = [f"{name} at week {week}" for name in ctx.condition.outcomes for week in sorted({4, weeks // 2, weeks})]
     others.remove(primary)
     return [_cap(name) for name in (primary, *rng.sample(others, rng.randint(0, 3)))]
 
@@ -674,8 +664,7 @@ def _trial_outcome(
         return outcome
     as_counts = rng.random() < 0.55
     outcome["results"] = _FlowMap(
-        (arm["key"], f"{k}/{n}" if as_counts else _percent(k, n))
-        for arm, (k, n) in zip(arms, counts, strict=True)
+        (arm["key"], f"{k}/{n}" if as_counts else _percent(k, n)) for arm, (k, n) in zip(arms, counts, strict=True)
     )
     outcome["p_value"] = p
     first, last = outcome["results"][arms[0]["key"]], outcome["results"][arms[-1]["key"]]
@@ -733,16 +722,12 @@ def _observational(rng: random.Random, ctx: _Context) -> _Results:
     block: dict[str, Any] = {"design": ctx.design, **_setting(rng, ctx)}
     log_size = _LOG_SIZES[ctx.design]
     block["participants"] = min(5_000_000, max(20, round(math.exp(rng.gauss(log_size, 1.0)))))
-    block["population"] = f"patients with {ctx.name}" + rng.choice(
-        ("", " and matched controls", " aged 18 or older")
-    )
+    block["population"] = f"patients with {ctx.name}" + rng.choice(("", " and matched controls", " aged 18 or older"))
     block["follow_up"] = rng.choice((f"median {rng.uniform(1, 12):.1f} years", f"{rng.randint(1, 20)} years"))
     results = _Results(block, [], False)
     outcomes = []
     for i in range(rng.randint(1, 3)):
-        outcome = _observational_outcome(
-            rng, ctx, ctx.risk if i == 0 else rng.choice(ctx.condition.risks), i == 0
-        )
+        outcome = _observational_outcome(rng, ctx, ctx.risk if i == 0 else rng.choice(ctx.condition.risks), i == 0)
         outcomes.append(outcome)
         results.facts.append(f"for {_uncap(outcome['name'])}, the {_effect_text(outcome['effect'])}")
     effect = outcomes[0]["effect"]
@@ -802,12 +787,8 @@ def _case(rng: random.Random, ctx: _Context) -> _Results:
     block: dict[str, Any] = {"design": ctx.design, "setting": rng.choice(_CENTRES)}
     if ctx.design == "case-report":
         block["participants"] = 1
-        block["population"] = (
-            f"a {rng.randint(18, 80)}-year-old {rng.choice(('woman', 'man'))} with {ctx.name}"
-        )
-        return _Results(
-            block, [f"{ctx.risk} developed after {rng.randint(2, 30)} months of {ctx.drug}"], True
-        )
+        block["population"] = f"a {rng.randint(18, 80)}-year-old {rng.choice(('woman', 'man'))} with {ctx.name}"
+        return _Results(block, [f"{ctx.risk} developed after {rng.randint(2, 30)} months of {ctx.drug}"], True)
     total = rng.randint(5, 60)
     block.update(participants=total, population=f"patients with {ctx.name} treated with {ctx.drug}")
     block["follow_up"] = f"median {rng.randint(6, 48)} months"
@@ -918,8 +899,7 @@ def _key_findings(rng: random.Random, ctx: _Context, results: _Results) -> list[
 # --- body ---------------------------------------------------------------------------------------------
 
 _BACKGROUND = (
-    "{Name} remains difficult to treat, and many patients continue to have active disease despite standard "
-    "therapy.",
+    "{Name} remains difficult to treat, and many patients continue to have active disease despite standard therapy.",
     "Treatment options for {short} have widened over the past decade, but head-to-head evidence to guide "
     "choices is still scarce.",
     "Earlier, smaller studies of {drug} in {short} were encouraging but too short to show durable benefit.",
@@ -952,8 +932,7 @@ _METHODS = {
         "Exposure to {drug} was defined from dispensing records and treated as time-varying.",
         "Estimates were adjusted for age, sex, disease duration, comorbidities and concomitant medication.",
         "Propensity scores were used to balance baseline characteristics between groups.",
-        "Outcomes were identified from hospital records and death certificates and validated by chart "
-        "review.",
+        "Outcomes were identified from hospital records and death certificates and validated by chart review.",
         "Patients entered the analysis at diagnosis and were followed until {risk}, death, emigration or the "
         "end of the study period.",
         "Levels of {marker} were measured at baseline in a central laboratory.",
@@ -986,8 +965,7 @@ _FINDINGS_NARRATIVE = (
     "Several statements rest on expert opinion because trial evidence is lacking.",
 )
 _FINDINGS = (
-    "Results were consistent across prespecified subgroups, including age, sex and baseline disease "
-    "activity.",
+    "Results were consistent across prespecified subgroups, including age, sex and baseline disease activity.",
     "Sensitivity analyses that excluded patients with missing data gave similar estimates.",
     "Levels of {marker} moved in parallel with clinical change.",
     "Adverse events were reported in similar proportions across groups, and no new safety signals emerged.",
@@ -1253,9 +1231,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     paths = write_corpus(args.n, args.out, args.seed)
     elapsed = time.perf_counter() - start
-    print(
-        f"wrote {len(paths)} study files to {Path(args.out).as_posix()} in {elapsed:.1f} s", file=sys.stderr
-    )
+    print(f"wrote {len(paths)} study files to {Path(args.out).as_posix()} in {elapsed:.1f} s", file=sys.stderr)
     return 0
 
 
