@@ -8,7 +8,9 @@ confidence intervals; bodies are 150-600 words of Markdown.
 
 The corpus is reproducible: study ``i`` depends only on ``(seed, i)``, so
 the same seed always gives byte-identical files and a corpus of 1,000 studies
-is a prefix of the corpus of 10,000.  From the command line::
+is a prefix of the corpus of 10,000.  :func:`corpus_data` gives the same
+studies as plain data, without writing YAML, for benchmarks that run in
+memory.  From the command line::
 
     python -m benchmarks.synth 10000 --out /tmp/bench/content/studies --seed 1
 """
@@ -23,7 +25,7 @@ import re
 import sys
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -36,8 +38,11 @@ __all__ = [
     "CONDITION_WEIGHTS",
     "DESIGN_WEIGHTS",
     "TOPICS",
+    "DEFAULT_SEED",
     "study_rng",
+    "study_data",
     "synth_study",
+    "corpus_data",
     "write_corpus",
     "add_arguments",
     "run",
@@ -45,6 +50,7 @@ __all__ = [
 ]
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/study.schema.json"
+DEFAULT_SEED = 1
 DOI_PREFIX = "10.5555/synth."  # 10.5555 is the DOI prefix reserved for tests and examples
 LAST_DAY = dt.date(2026, 12, 31)  # "updated" dates stop here
 BODY_WORDS = (150, 600)
@@ -1185,17 +1191,28 @@ def study_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"rheum-evidence synth {seed} {index}")
 
 
-def synth_study(rng: random.Random, index: int) -> tuple[str, str]:
-    """One synthetic study: its slug and the text of its YAML file.
+def study_data(rng: random.Random, index: int) -> tuple[str, dict[str, Any]]:
+    """One synthetic study as plain data: its slug and what ``yaml.safe_load`` reads from its file.
 
     Pure: the result depends only on the state of ``rng`` and on ``index``,
     which makes the slug and the DOI unique in a corpus.
     """
-    slug, data = _study_data(rng, _context(rng, index))
+    return _study_data(rng, _context(rng, index))
+
+
+def synth_study(rng: random.Random, index: int) -> tuple[str, str]:
+    """One synthetic study: its slug and the text of its YAML file (:func:`study_data`, dumped)."""
+    slug, data = study_data(rng, index)
     return slug, _dump(data)
 
 
-def write_corpus(n: int, out_dir: Path, seed: int = 1) -> list[Path]:
+def corpus_data(n: int, seed: int = DEFAULT_SEED) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The first ``n`` studies of the corpus of ``seed`` as :func:`study_data` gives them, one at a time."""
+    for index in range(n):
+        yield study_data(study_rng(seed, index), index)
+
+
+def write_corpus(n: int, out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write ``n`` study files ``<slug>.yaml`` into ``out_dir`` and return their paths.
 
     The folder is created if needed; files already there are overwritten when
@@ -1204,10 +1221,9 @@ def write_corpus(n: int, out_dir: Path, seed: int = 1) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for index in range(n):
-        slug, text = synth_study(study_rng(seed, index), index)
+    for slug, data in corpus_data(n, seed):
         path = out_dir / f"{slug}.yaml"
-        path.write_bytes(text.encode("utf-8"))
+        path.write_bytes(_dump(data).encode("utf-8"))
         paths.append(path)
     return paths
 
@@ -1223,7 +1239,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``synth`` command's arguments to ``parser`` (e.g. an argparse subparser)."""
     parser.add_argument("n", type=_count, metavar="N", help="how many study files to write")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the files to")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1); same seed, same files")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED}); same seed, same files"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

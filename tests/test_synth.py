@@ -21,6 +21,7 @@ from benchmarks.synth import (
     TOPICS,
     _dump,
     add_arguments,
+    corpus_data,
     main,
     run,
     study_rng,
@@ -106,6 +107,13 @@ def test_different_seeds_give_different_studies() -> None:
 
 def test_synth_study_is_pure() -> None:
     assert synth_study(study_rng(5, 11), 11) == synth_study(study_rng(5, 11), 11)
+
+
+def test_corpus_data_is_what_the_written_files_hold(tmp_path: Path) -> None:
+    paths = write_corpus(60, tmp_path, seed=6)
+    data = list(corpus_data(60, seed=6))
+    assert [slug for slug, _ in data] == [path.stem for path in paths]
+    assert [study for _, study in data] == [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
 
 
 # --- validity against the contract ----------------------------------------------------------------------
