@@ -116,6 +116,16 @@ def test_corpus_data_is_what_the_written_files_hold(tmp_path: Path) -> None:
     assert [study for _, study in data] == [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
 
 
+def test_corpus_data_without_prose_is_the_same_studies_without_their_prose() -> None:
+    prose = {"key_findings", "body", "source", "disclosures"}
+    full = list(corpus_data(300, seed=8))
+    short = list(corpus_data(300, seed=8, prose=False))
+    assert [slug for slug, _ in short] == [slug for slug, _ in full]
+    assert [study for _, study in short] == [
+        {key: value for key, value in study.items() if key not in prose} for _, study in full
+    ]
+
+
 # --- validity against the contract ----------------------------------------------------------------------
 
 
