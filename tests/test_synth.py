@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.bench_related import synthetic_corpus
 from benchmarks.synth import (
     SCHEMA_COMMENT,
     TOPICS,
@@ -29,6 +30,7 @@ from benchmarks.synth import (
     write_corpus,
 )
 from generator.content import load_content
+from generator.site import condition_terms, related_inputs
 
 # The editors' contract (content-model.md, v1), restated here so the test does not trust the generator.
 CONDITIONS = {
@@ -281,6 +283,16 @@ def test_corpus_passes_the_project_validator(project) -> None:
     write_corpus(SAMPLE, project.root / "content" / "studies", seed=4)
     content = load_content(project.root)
     assert len(content.studies) == SAMPLE
+
+
+def test_related_benchmark_gives_the_engine_what_the_site_reads_from_the_written_corpus(project) -> None:
+    write_corpus(SAMPLE, project.root / "content" / "studies", seed=5)
+    content = load_content(project.root)
+    studies, conditions = synthetic_corpus(SAMPLE, seed=5)
+    from_files = related_inputs(content.visible())
+    assert len(studies) == len(from_files) < SAMPLE  # the corpus has drafts, and readers do not see them
+    assert {study.slug: study for study in studies} == {study.slug: study for study in from_files}
+    assert conditions == condition_terms(content)
 
 
 # --- YAML 1.1 traps -----------------------------------------------------------------------------------
