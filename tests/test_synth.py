@@ -16,17 +16,20 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.bench_related import synthetic_corpus
 from benchmarks.synth import (
     SCHEMA_COMMENT,
     TOPICS,
     _dump,
     add_arguments,
+    corpus_data,
     main,
     run,
     study_rng,
     synth_study,
     write_corpus,
 )
+from generator.pipeline import condition_terms, related_inputs
 from generator.read.content import load_content
 
 # The editors' contract (content-model.md, v1), restated here so the test does not trust the generator.
@@ -106,6 +109,23 @@ def test_different_seeds_give_different_studies() -> None:
 
 def test_synth_study_is_pure() -> None:
     assert synth_study(study_rng(5, 11), 11) == synth_study(study_rng(5, 11), 11)
+
+
+def test_corpus_data_is_what_the_written_files_hold(tmp_path: Path) -> None:
+    paths = write_corpus(60, tmp_path, seed=6)
+    data = list(corpus_data(60, seed=6))
+    assert [slug for slug, _ in data] == [path.stem for path in paths]
+    assert [study for _, study in data] == [yaml.safe_load(path.read_text(encoding="utf-8")) for path in paths]
+
+
+def test_corpus_data_without_prose_is_the_same_studies_without_their_prose() -> None:
+    prose = {"key_findings", "body", "source", "disclosures"}
+    full = list(corpus_data(300, seed=8))
+    short = list(corpus_data(300, seed=8, prose=False))
+    assert [slug for slug, _ in short] == [slug for slug, _ in full]
+    assert [study for _, study in short] == [
+        {key: value for key, value in study.items() if key not in prose} for _, study in full
+    ]
 
 
 # --- validity against the contract ----------------------------------------------------------------------
@@ -263,6 +283,16 @@ def test_corpus_passes_the_project_validator(project) -> None:
     write_corpus(SAMPLE, project.root / "content" / "studies", seed=4)
     content = load_content(project.root)
     assert len(content.studies) == SAMPLE
+
+
+def test_related_benchmark_gives_the_engine_what_the_site_reads_from_the_written_corpus(project) -> None:
+    write_corpus(SAMPLE, project.root / "content" / "studies", seed=5)
+    content = load_content(project.root)
+    studies, conditions = synthetic_corpus(SAMPLE, seed=5)
+    from_files = related_inputs(content.visible())
+    assert len(studies) == len(from_files) < SAMPLE  # the corpus has drafts, and readers do not see them
+    assert {study.slug: study for study in studies} == {study.slug: study for study in from_files}
+    assert conditions == condition_terms(content)
 
 
 # --- YAML 1.1 traps -----------------------------------------------------------------------------------
