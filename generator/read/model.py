@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import KW_ONLY, dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
@@ -65,7 +65,7 @@ DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_NUMBER = 1_000_000_000
 MAX_COUNT = 100_000_000
 
-EFFECT_MEASURES = (
+EffectMeasure = Literal[
     "hazard-ratio",
     "odds-ratio",
     "risk-ratio",
@@ -73,7 +73,8 @@ EFFECT_MEASURES = (
     "mean-difference",
     "risk-difference",
     "percent-change",
-)
+]
+EFFECT_MEASURES: tuple[str, ...] = get_args(EffectMeasure)
 RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
 
 REQUIRED_CONDITIONS = (
@@ -279,6 +280,11 @@ PValue = Annotated[
     ),
 ]
 
+if TYPE_CHECKING:
+    DesignKey = str  # a key of vocabulary.DESIGNS: a table, which a type checker cannot turn into a Literal
+else:
+    DesignKey = Literal[DESIGN_KEYS]
+
 
 class _Strict(BaseModel):
     """Base of every model: unknown keys are errors, nothing is coerced silently."""
@@ -298,7 +304,7 @@ class Arm(_Strict):
 class Effect(_Strict):
     """An effect estimate reported instead of per-arm results."""
 
-    measure: Literal[EFFECT_MEASURES]
+    measure: EffectMeasure
     estimate: NumberText
     ci: Annotated[list[NumberText], Field(min_length=2, max_length=2)] | None = None
     ci_level: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_fraction)] = 0.95
@@ -325,7 +331,7 @@ class AdverseEvent(_Strict):
 class StudyDetails(_Strict):
     """The ``study:`` block: design, population, arms and results."""
 
-    design: Literal[DESIGN_KEYS]
+    design: DesignKey
     blinding: Literal["open-label", "single-blind", "double-blind"] | None = None
     comparator: Annotated[str, Text(1, 200)] | None = None
     setting: Annotated[str, Text(1, 200)] | None = None
