@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help(sys.stderr)
         return USAGE_ERROR
-    return args.run(args)
+    status: int = args.run(args)
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:

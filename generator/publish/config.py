@@ -47,7 +47,7 @@ PLAIN_SETTINGS = ("site_name", "site_description", "site_author")
 _SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?" + _SAFE_PATH)
 
 
-class Bounded(Generic[T], c.BaseConfigOption[T]):
+class Bounded(Generic[T], base.BaseConfigOption[T]):
     """A number option that must lie within a :class:`Limit`."""
 
     def __init__(self, default: T, limit: Limit):

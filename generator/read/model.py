@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import KW_ONLY, dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
@@ -121,7 +121,7 @@ def is_slug(name: str) -> bool:
     return len(name) <= SLUG_MAX_LENGTH and matches_whole(SLUG_PATTERN, name)
 
 
-def _pattern(pattern: str, rule: str):
+def _pattern(pattern: str, rule: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if not matches_whole(pattern, value):
             raise ValueError(f"{rule}; got {value!r}")
@@ -130,7 +130,7 @@ def _pattern(pattern: str, rule: str):
     return check
 
 
-def _free_in(folder: str, what: str):
+def _free_in(folder: str, what: str) -> Callable[[str], str]:
     """A check that a name does not take an address the site keeps for itself in ``folder``."""
 
     def check(name: str) -> str:

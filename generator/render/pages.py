@@ -415,7 +415,7 @@ def _topic_listings(records: Sequence[StudyRecord]) -> dict[str, _Listing]:
     return listings
 
 
-def _label(variants: Counter) -> str:
+def _label(variants: Counter[str]) -> str:
     """The spelling of a topic most studies use (alphabetical on ties)."""
     return min(variants, key=lambda label: (-variants[label], label))
 
