@@ -16,9 +16,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from generator.publish.sitefolder import AtomicSiteDir
 from generator.publish import plugin as plugin_module
 from generator.publish import sitefolder as publish
+from generator.publish.sitefolder import AtomicSiteDir
 
 from .conftest import build_site
 from .test_build import tree_digest
