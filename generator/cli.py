@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help(sys.stderr)
         return USAGE_ERROR
-    return args.run(args)
+    status: int = args.run(args)
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,7 +105,11 @@ def _check(args: argparse.Namespace) -> int:
         files, count = len({problem.file for problem in problems}), len(problems)
         _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
         return USAGE_ERROR if unread else CONTENT_ERRORS
-    checked = len(args.files) if args.files else len(content.studies)
+    if args.files:
+        checked = len(args.files)
+    else:
+        assert content is not None, "a ContentError carries at least one problem"
+        checked = len(content.studies)
     _say(f"OK: {checked} study file(s) checked", stream=sys.stderr)
     return OK
 

@@ -279,8 +279,9 @@ def _risk_ratio(treatment: EventCount, control: EventCount, z: float) -> tuple[E
     # offers no correction for zero cells.  As in RevMan, 0.5 is added to every
     # cell when any cell is zero, and the ratio is not estimable when neither
     # arm has an event.
-    a, n1 = treatment.events, treatment.total
-    c, n2 = control.events, control.total
+    a: float = treatment.events  # becomes a half when cells are corrected below
+    c: float = control.events
+    n1, n2 = treatment.total, control.total
     if a == 0 and c == 0:
         return None, "not estimable: no events in either arm"
     note = None

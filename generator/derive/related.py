@@ -735,7 +735,9 @@ def _fills(corpus: _Corpus, row: int, taken: set[int], wanted: int) -> list[tupl
     return fills
 
 
-def _item(corpus: _Corpus, row: int, other: int, kind: str, fill_reason: str = "") -> RelatedItem:
+def _item(
+    corpus: _Corpus, row: int, other: int, kind: Literal["pinned", "scored", "fill"], fill_reason: str = ""
+) -> RelatedItem:
     contributions = _breakdown(corpus, row, other)
     limit = corpus.config.reason_signals
     if kind == "pinned":

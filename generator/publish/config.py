@@ -12,7 +12,7 @@ field, so they have one home.  Site-wide settings that reach every page's
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import Field, fields
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
@@ -47,7 +47,7 @@ PLAIN_SETTINGS = ("site_name", "site_description", "site_author")
 _SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?" + _SAFE_PATH)
 
 
-class Bounded(Generic[T], c.BaseConfigOption[T]):
+class Bounded(Generic[T], base.BaseConfigOption[T]):
     """A number option that must lie within a :class:`Limit`."""
 
     def __init__(self, default: T, limit: Limit):
@@ -61,10 +61,17 @@ class Bounded(Generic[T], c.BaseConfigOption[T]):
         return value  # type: ignore[return-value]
 
 
+def _bounded(item: Field[Any]) -> Bounded[float]:
+    """The option of one :class:`RelatedConfig` field: its default within its :class:`Limit`."""
+    if not isinstance(item.default, int | float):
+        raise TypeError(f"RelatedConfig.{item.name} needs a number as its default")
+    return Bounded(item.default, item.metadata["limit"])
+
+
 RelatedOptionsConfig: type[base.Config] = type(
     "RelatedOptionsConfig",
     (base.Config,),
-    {item.name: Bounded(item.default, item.metadata["limit"]) for item in fields(RelatedConfig)},
+    {item.name: _bounded(item) for item in fields(RelatedConfig)},
 )
 """The ``related:`` options, one typed option per :class:`RelatedConfig` field."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +34,9 @@ from generator.publish.sitefolder import AtomicSiteDir, site_dir_problem
 from generator.read.content import StudyCache
 from generator.render.csp import add_policy, theme_script_hashes
 from generator.render.pages import Comments, GeneratedPage, SiteOptions, default_head
+
+if TYPE_CHECKING:
+    from mkdocs.utils.templates import TemplateContext
 
 __all__ = ["RheumEvidencePlugin"]
 
@@ -154,7 +157,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
                 raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
             file = File.generated(config, page.src, content=page.text)
             if self.serving and self.dirty and self.previous.get(page.src) == page.text:
-                file.is_modified = _unchanged  # `mkdocs serve --dirty` then skips rendering it again
+                # `mkdocs serve --dirty` then skips rendering it again; MkDocs has no setting for this
+                file.is_modified = _unchanged  # type: ignore[method-assign]
             files.append(file)
         for path, text in self.files.items():
             files.append(File.generated(config, path, content=text))
@@ -182,10 +186,13 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         """Put the page's HTML back in place of the (empty) conversion."""
         return self.bodies.pop(page.file.src_uri, html)
 
-    def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Any, config: MkDocsConfig, nav: Any
+    ) -> TemplateContext:
         """Hand the page's extra <head> (feed links, structured data) to the theme."""
         src = page.file.src_uri
-        context["extra_head"] = self.heads.get(src) or default_head(src)
+        # MkDocs types the context with its own keys only, but themes and plugins add theirs.
+        context["extra_head"] = self.heads.get(src) or default_head(src)  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

@@ -240,7 +240,7 @@ def _names_in_broken_file(slug: str, file: str, text: str, reported: Iterable[Pr
     if isinstance(data.get("condition"), str) and "condition" not in taken:
         conditions.append((("condition",), data["condition"]))
     conditions += [(("also_conditions", i), key) for i, key in texts(data.get("also_conditions"), "also_conditions")]
-    related = data.get("related") if isinstance(data.get("related"), dict) else {}
+    related = found if isinstance(found := data.get("related"), dict) else {}
     return _Names(
         slug,
         file,

@@ -38,7 +38,8 @@ _TAG = re.compile(r'<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+data-sourcepos="(\d+):)?')
 def body_to_html(text: str, *, sourcepos: bool = False) -> str:
     """Convert Markdown ``text`` to HTML (tables on, raw HTML kept for the cleaner); linear in ``len(text)``."""
     options = _OPTIONS | (Options.CMARK_OPT_SOURCEPOS if sourcepos else 0)
-    return cmarkgfm.markdown_to_html_with_extensions(text, options, extensions=_EXTENSIONS)
+    html: str = cmarkgfm.markdown_to_html_with_extensions(text, options, extensions=_EXTENSIONS)
+    return html
 
 
 @dataclass

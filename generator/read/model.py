@@ -13,8 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterator
+from dataclasses import KW_ONLY, dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
 from generator.read.markdown import check_body
@@ -62,7 +65,7 @@ DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_NUMBER = 1_000_000_000
 MAX_COUNT = 100_000_000
 
-EFFECT_MEASURES = (
+EffectMeasure = Literal[
     "hazard-ratio",
     "odds-ratio",
     "risk-ratio",
@@ -70,7 +73,8 @@ EFFECT_MEASURES = (
     "mean-difference",
     "risk-difference",
     "percent-change",
-)
+]
+EFFECT_MEASURES: tuple[str, ...] = get_args(EffectMeasure)
 RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
 
 REQUIRED_CONDITIONS = (
@@ -117,7 +121,7 @@ def is_slug(name: str) -> bool:
     return len(name) <= SLUG_MAX_LENGTH and matches_whole(SLUG_PATTERN, name)
 
 
-def _pattern(pattern: str, rule: str):
+def _pattern(pattern: str, rule: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if not matches_whole(pattern, value):
             raise ValueError(f"{rule}; got {value!r}")
@@ -126,7 +130,7 @@ def _pattern(pattern: str, rule: str):
     return check
 
 
-def _free_in(folder: str, what: str):
+def _free_in(folder: str, what: str) -> Callable[[str], str]:
     """A check that a name does not take an address the site keeps for itself in ``folder``."""
 
     def check(name: str) -> str:
@@ -191,34 +195,60 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-def OneOrMany(item: Any, item_schema: dict[str, Any], max_length: int) -> Any:
-    """A list of ``item`` that an editor may also write as a single value."""
-    schema = {"anyOf": [item_schema, {"type": "array", "items": item_schema, "maxItems": max_length}]}
-    return Annotated[list[item], BeforeValidator(_as_list), Field(max_length=max_length), WithJsonSchema(schema)]
+@dataclass(frozen=True)
+class OneOrMany(GroupedMetadata):
+    """A list that an editor may also write as a single value: ``Annotated[list[item], OneOrMany(...)]``."""
+
+    item_schema: dict[str, Any]
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        items = {"type": "array", "items": self.item_schema, "maxItems": self.max_length}
+        schema = {"anyOf": [self.item_schema, items]}
+        yield BeforeValidator(_as_list)
+        yield Field(max_length=self.max_length)
+        yield WithJsonSchema(schema)
 
 
-def Text(min_length: int = 1, max_length: int = 2000, *, one_line: bool = False) -> Any:
-    """Plain text of bounded length; no markup is ever interpreted in it."""
-    checks = [AfterValidator(_plain_text)] + ([AfterValidator(_one_line)] if one_line else [])
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), *checks]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """Plain text of bounded length, ``Annotated[str, Text(...)]``; no markup is ever interpreted in it."""
+
+    min_length: int = 1
+    max_length: int = 2000
+    _: KW_ONLY
+    one_line: bool = False
+
+    def __iter__(self) -> Iterator[object]:
+        yield Field(min_length=self.min_length, max_length=self.max_length)
+        yield AfterValidator(_plain_text)
+        if self.one_line:
+            yield AfterValidator(_one_line)
 
 
-def Pattern(pattern: str, rule: str, max_length: int = 200) -> Any:
-    """Text matching ``pattern``; ``rule`` tells the editor what is expected."""
-    return Annotated[
-        str,
-        Field(max_length=max_length, json_schema_extra={"pattern": pattern}),
-        AfterValidator(_visible),  # first, so the message names an invisible character (`\S` takes ESC)
-        AfterValidator(_pattern(pattern, rule)),
-    ]
+@dataclass(frozen=True)
+class Pattern(GroupedMetadata):
+    """Text matching ``pattern``, ``Annotated[str, Pattern(...)]``; ``rule`` tells the editor what is expected."""
+
+    pattern: str
+    rule: str
+    max_length: int = 200
+
+    def __iter__(self) -> Iterator[object]:
+        yield Field(max_length=self.max_length, json_schema_extra={"pattern": self.pattern})
+        yield AfterValidator(_visible)  # first, so the message names an invisible character (`\S` takes ESC)
+        yield AfterValidator(_pattern(self.pattern, self.rule))
 
 
-Slug = Pattern(
-    SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
-)
-Key = Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)
+Slug = Annotated[
+    str,
+    Pattern(
+        SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
+    ),
+]
+Key = Annotated[str, Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)]
 ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
-ArmKey = Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)
+ArmKey = Annotated[str, Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)]
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
@@ -250,6 +280,11 @@ PValue = Annotated[
     ),
 ]
 
+if TYPE_CHECKING:
+    DesignKey = str  # a key of vocabulary.DESIGNS: a table, which a type checker cannot turn into a Literal
+else:
+    DesignKey = Literal[DESIGN_KEYS]
+
 
 class _Strict(BaseModel):
     """Base of every model: unknown keys are errors, nothing is coerced silently."""
@@ -261,15 +296,15 @@ class Arm(_Strict):
     """One arm (group) of a study."""
 
     key: ArmKey
-    label: Text(1, 120, one_line=True)
+    label: Annotated[str, Text(1, 120, one_line=True)]
     participants: Count | None = None
-    intervention: Text(1, 1000) | None = None
+    intervention: Annotated[str, Text(1, 1000)] | None = None
 
 
 class Effect(_Strict):
     """An effect estimate reported instead of per-arm results."""
 
-    measure: Literal[EFFECT_MEASURES]
+    measure: EffectMeasure
     estimate: NumberText
     ci: Annotated[list[NumberText], Field(min_length=2, max_length=2)] | None = None
     ci_level: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_fraction)] = 0.95
@@ -278,7 +313,7 @@ class Effect(_Strict):
 class Outcome(_Strict):
     """One outcome: per-arm results, an effect estimate, or both."""
 
-    name: Text(1, 200, one_line=True)
+    name: Annotated[str, Text(1, 200, one_line=True)]
     primary: bool = False
     direction: Literal["higher-is-better", "lower-is-better"] | None = None
     results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
@@ -289,21 +324,24 @@ class Outcome(_Strict):
 class AdverseEvent(_Strict):
     """One adverse event with per-arm results."""
 
-    name: Text(1, 200, one_line=True)
+    name: Annotated[str, Text(1, 200, one_line=True)]
     results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
 
 
 class StudyDetails(_Strict):
     """The ``study:`` block: design, population, arms and results."""
 
-    design: Literal[DESIGN_KEYS]
+    design: DesignKey
     blinding: Literal["open-label", "single-blind", "double-blind"] | None = None
-    comparator: Text(1, 200) | None = None
-    setting: Text(1, 200) | None = None
-    country: OneOrMany(Text(1, 80, one_line=True), {"type": "string", "minLength": 1, "maxLength": 80}, 60) = []
+    comparator: Annotated[str, Text(1, 200)] | None = None
+    setting: Annotated[str, Text(1, 200)] | None = None
+    country: Annotated[
+        list[Annotated[str, Text(1, 80, one_line=True)]],
+        OneOrMany({"type": "string", "minLength": 1, "maxLength": 80}, 60),
+    ] = []
     participants: Count | None = None
-    population: Text(1, 300) | None = None
-    follow_up: Text(1, 100, one_line=True) | None = None
+    population: Annotated[str, Text(1, 300)] | None = None
+    follow_up: Annotated[str, Text(1, 100, one_line=True)] | None = None
     arms: Annotated[list[Arm], Field(max_length=12)] = []
     outcomes: Annotated[list[Outcome], Field(max_length=60)] = []
     adverse_events: Annotated[list[AdverseEvent], Field(max_length=60)] = []
@@ -312,23 +350,28 @@ class StudyDetails(_Strict):
 class Source(_Strict):
     """The publication the study summary is about."""
 
-    title: Text(1, 400) | None = None
-    authors: Text(1, 500, one_line=True) | None = None
-    journal: Text(1, 200, one_line=True) | None = None
+    title: Annotated[str, Text(1, 400)] | None = None
+    authors: Annotated[str, Text(1, 500, one_line=True)] | None = None
+    journal: Annotated[str, Text(1, 200, one_line=True)] | None = None
     year: Annotated[int, Field(ge=1800, le=2100)] | None = None
-    volume: Text(1, 20, one_line=True) | None = None
-    issue: Text(1, 20, one_line=True) | None = None
-    pages: Text(1, 30, one_line=True) | None = None
+    volume: Annotated[str, Text(1, 20, one_line=True)] | None = None
+    issue: Annotated[str, Text(1, 20, one_line=True)] | None = None
+    pages: Annotated[str, Text(1, 30, one_line=True)] | None = None
     doi: (
-        Pattern(DOI_PATTERN, "must be a DOI such as 10.1136/annrheumdis-2019-215396 (without https://doi.org/)") | None
+        Annotated[
+            str,
+            Pattern(DOI_PATTERN, "must be a DOI such as 10.1136/annrheumdis-2019-215396 (without https://doi.org/)"),
+        ]
+        | None
     ) = None
-    pmid: Pattern(PMID_PATTERN, "must be the PubMed ID digits only, such as 31537547", 20) | None = None
-    registration: OneOrMany(
-        Pattern(REGISTRATION_PATTERN, "must be a trial registry number such as NCT02465580", 64),
-        {"type": "string", "pattern": REGISTRATION_PATTERN, "maxLength": 64},
-        10,
-    ) = []
-    url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
+    pmid: Annotated[str, Pattern(PMID_PATTERN, "must be the PubMed ID digits only, such as 31537547", 20)] | None = None
+    registration: Annotated[
+        list[Annotated[str, Pattern(REGISTRATION_PATTERN, "must be a trial registry number such as NCT02465580", 64)]],
+        OneOrMany({"type": "string", "pattern": REGISTRATION_PATTERN, "maxLength": 64}, 10),
+    ] = []
+    url: (
+        Annotated[str, Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000)] | None
+    ) = None
 
 
 class Related(_Strict):
@@ -341,38 +384,40 @@ class Related(_Strict):
 class Study(_Strict):
     """One study file, ``content/studies/<slug>.yaml``."""
 
-    title: Text(5, 150, one_line=True)
+    title: Annotated[str, Text(5, 150, one_line=True)]
     published: IsoDate
     updated: IsoDate | None = None
     status: Literal["published", "draft"] = "published"
     authors: Annotated[list[Key], Field(max_length=20)] = []
     condition: Key
     also_conditions: Annotated[list[Key], Field(max_length=10)] = []
-    topics: Annotated[list[Text(1, 60, one_line=True)], Field(max_length=12)] = []
-    summary: Text(20, 400)
+    topics: Annotated[list[Annotated[str, Text(1, 60, one_line=True)]], Field(max_length=12)] = []
+    summary: Annotated[str, Text(20, 400)]
     study: StudyDetails
-    key_findings: Annotated[list[Text(1, 300)], Field(max_length=20)] = []
+    key_findings: Annotated[list[Annotated[str, Text(1, 300)]], Field(max_length=20)] = []
     body: Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(check_body)]
     source: Source | None = None
-    disclosures: Text(1, 2000) | None = None
+    disclosures: Annotated[str, Text(1, 2000)] | None = None
     related: Related = Related()
 
 
 class Condition(_Strict):
     """One entry of ``site_data/conditions.yaml``."""
 
-    name: Text(2, 120, one_line=True)
-    short_name: Text(1, 40, one_line=True)
-    synonyms: Annotated[list[Text(1, 120, one_line=True)], Field(max_length=40)] = []
-    description: Text(1, 2000)
+    name: Annotated[str, Text(2, 120, one_line=True)]
+    short_name: Annotated[str, Text(1, 40, one_line=True)]
+    synonyms: Annotated[list[Annotated[str, Text(1, 120, one_line=True)]], Field(max_length=40)] = []
+    description: Annotated[str, Text(1, 2000)]
 
 
 class Author(_Strict):
     """One entry of ``site_data/authors.yaml``."""
 
-    name: Text(2, 120, one_line=True)
-    affiliation: Text(1, 300) | None = None
-    url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
+    name: Annotated[str, Text(2, 120, one_line=True)]
+    affiliation: Annotated[str, Text(1, 300)] | None = None
+    url: (
+        Annotated[str, Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000)] | None
+    ) = None
 
 
 Conditions = RootModel[Annotated[dict[ConditionKey, Condition], Field(min_length=1)]]

@@ -39,8 +39,8 @@ class PageSearch(_Strict):
 class PageMeta(_Strict):
     """The front matter a hand-written page may have."""
 
-    title: Text(1, 150, one_line=True) | None = None
-    description: Text(1, 400) | None = None
+    title: Annotated[str, Text(1, 150, one_line=True)] | None = None
+    description: Annotated[str, Text(1, 400)] | None = None
     hide: Annotated[list[Literal["navigation", "toc", "footer", "path"]], Field(max_length=4)] = []
     search: PageSearch | None = None
 

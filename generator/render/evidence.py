@@ -28,7 +28,7 @@ from generator.derive.effects import (
     describe_risk_ratio,
 )
 from generator.read.content import StudyRecord
-from generator.read.model import Arm, Outcome
+from generator.read.model import Arm, Effect, Outcome
 from generator.read.values import parse_result_value
 from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
 
@@ -130,7 +130,7 @@ def study_charts(record: StudyRecord) -> list[Chart]:
     if groups:
         title = f"Results by arm: {record.study.title}"
         charts.append(Chart(Markup(bar_chart(title, groups, chart_id=f"bars-{record.slug}")), bar_chart_text(groups)))
-    rows = [_forest_row(outcome) for outcome in details.outcomes if outcome.effect is not None]
+    rows = [_forest_row(outcome.name, effect) for outcome in details.outcomes if (effect := outcome.effect) is not None]
     for scale, chosen in (("ratio", [r for r in rows if r.measure in RATIO_MEASURES]),
                           ("difference", [r for r in rows if r.measure not in RATIO_MEASURES])):  # fmt: skip
         if chosen:
@@ -149,7 +149,7 @@ def _bar_group(outcome: Outcome, arms: list[Arm]) -> BarGroup | None:
         value = parse_result_value(results[arm.key])
         if value.kind == "percent":
             values.append((arm.label, value.percent))
-        elif value.kind == "count":
+        elif value.kind == "count" and value.numerator is not None and value.denominator is not None:
             values.append((arm.label, 100 * value.numerator / value.denominator))
         else:
             values.append((arm.label, None))
@@ -158,10 +158,9 @@ def _bar_group(outcome: Outcome, arms: list[Arm]) -> BarGroup | None:
     return outcome.name, values
 
 
-def _forest_row(outcome: Outcome) -> ForestRow:
-    effect = outcome.effect
+def _forest_row(name: str, effect: Effect) -> ForestRow:
     low, high = effect.ci if effect.ci else (None, None)
-    return ForestRow(outcome.name, effect.measure, effect.estimate, low, high, effect.ci_level)
+    return ForestRow(name, effect.measure, effect.estimate, low, high, effect.ci_level)
 
 
 def cited_work(record: StudyRecord) -> CitedWork | None:

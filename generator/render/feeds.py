@@ -178,7 +178,8 @@ def _atom(studies: list[StudyRecord], content: Content, base: str, site_name: st
     feed.updated(max((_midnight(_modified(r)) for r in studies), default=_EPOCH))
     for record in studies:
         _atom_entry(feed, record, content, base)
-    return feed.atom_str(pretty=True, encoding="UTF-8")
+    atom: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
+    return atom
 
 
 def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, base: str) -> None:

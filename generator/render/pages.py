@@ -47,11 +47,14 @@ __all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_fil
 
 
 class RelatedLink(Protocol):
-    """What the page needs of one "More like this" item."""
+    """What the page needs of one "More like this" item (read-only, so frozen dataclasses qualify)."""
 
-    slug: str
-    reason: str
-    kind: str
+    @property
+    def slug(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -412,7 +415,7 @@ def _topic_listings(records: Sequence[StudyRecord]) -> dict[str, _Listing]:
     return listings
 
 
-def _label(variants: Counter) -> str:
+def _label(variants: Counter[str]) -> str:
     """The spelling of a topic most studies use (alphabetical on ties)."""
     return min(variants, key=lambda label: (-variants[label], label))
 

@@ -175,6 +175,7 @@ def _study_entity(record: StudyRecord, content: Content, page_url: str) -> dict[
     """The study itself: a trial, an observational study, a study of another kind, or None."""
     details = record.study.study
     design = details.design
+    entity: dict[str, Any]
     if design in _TRIAL_DESIGNS:
         entity = {"@type": "MedicalTrial", "trialDesign": _trial_designs(record.study)}
     elif design in _OBSERVATIONAL_DESIGNS:
