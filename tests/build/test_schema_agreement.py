@@ -11,7 +11,7 @@ from generator.read.loader import parse_yaml
 from generator.read.model import Study
 from generator.read.validate import validate_model
 
-from .conftest import MINIMAL_STUDY, ROOT
+from ..conftest import MINIMAL_STUDY, ROOT
 
 SAMPLES = {
     "minimal": MINIMAL_STUDY,

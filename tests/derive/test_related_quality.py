@@ -1,7 +1,7 @@
 """Do studies a rheumatologist would call related land in each other's "More like this"?
 
 The corpus is the six seed studies (content/studies/) and real published trials
-written as study files under tests/fixtures/quality/studies/, with the site's
+written as study files under tests/derive/fixtures/quality/studies/, with the site's
 condition vocabulary.  The files are read with PyYAML here so that this test
 does not depend on the loader.
 """
@@ -16,8 +16,8 @@ import yaml
 from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related, explain
 from generator.read.vocabulary import DESIGNS
 
-ROOT = Path(__file__).resolve().parents[1]
-STUDY_DIRECTORIES = (ROOT / "content" / "studies", ROOT / "tests" / "fixtures" / "quality" / "studies")
+ROOT = Path(__file__).resolve().parents[2]
+STUDY_DIRECTORIES = (ROOT / "content" / "studies", ROOT / "tests" / "derive" / "fixtures" / "quality" / "studies")
 
 RELATED_PAIRS = [
     ("tofacitinib-oral-surveillance-ra", "upadacitinib-select-compare-ra"),  # JAK inhibitors in RA

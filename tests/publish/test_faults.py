@@ -16,11 +16,11 @@ import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
 
-from generator.publish.sitefolder import AtomicSiteDir
 from generator.publish import sitefolder as publish
+from generator.publish.sitefolder import AtomicSiteDir
 
-from .conftest import ROOT, build_site
-from .test_build import SEED, tree_digest
+from ..build.test_build import SEED, tree_digest
+from ..conftest import ROOT, build_site
 
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -101,8 +101,8 @@ def test_disk_full_while_writing_pages_keeps_the_last_good_site(built, monkeypat
 
 def test_search_index_failure_keeps_the_last_good_site(built, monkeypatch, caplog) -> None:
     project, site, before = built
-    from generator.publish.search import SearchIndexError
     from generator.publish import plugin
+    from generator.publish.search import SearchIndexError
 
     def fail(site_dir):
         raise SearchIndexError("the search index could not be built: No space left on device")

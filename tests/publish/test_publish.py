@@ -16,12 +16,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from generator.publish.sitefolder import AtomicSiteDir
 from generator.publish import plugin as plugin_module
 from generator.publish import sitefolder as publish
+from generator.publish.sitefolder import AtomicSiteDir
 
-from .conftest import build_site
-from .test_build import tree_digest
+from ..build.test_build import tree_digest
+from ..conftest import build_site
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

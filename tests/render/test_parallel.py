@@ -7,8 +7,8 @@ import os
 import pytest
 
 from generator.pipeline import generate
-from generator.render.pages import SiteOptions, build_pages
 from generator.render import parallel
+from generator.render.pages import SiteOptions, build_pages
 
 
 def test_map_in_processes_keeps_order_and_uses_workers(monkeypatch) -> None:

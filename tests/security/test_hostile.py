@@ -25,7 +25,7 @@ from generator.read import content as content_module
 from generator.read.content import Content, load_content, parse_study
 from generator.render.pages import SiteOptions, build_pages
 
-from .conftest import ROOT, Project, build_site
+from ..conftest import ROOT, Project, build_site
 
 F = "content/studies/s.yaml"
 BASE = {

@@ -22,7 +22,7 @@ from generator.errors import ContentError
 from generator.read.pages import page_source
 from generator.render.csp import inline_script_hashes, theme_script_hashes
 
-from .conftest import ROOT, Project, build_site
+from ..conftest import ROOT, Project, build_site
 
 PAYLOAD = "alert(document.domain)"
 SCRIPT = f"<script>{PAYLOAD}</script>"
