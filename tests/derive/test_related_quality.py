@@ -2,22 +2,25 @@
 
 The corpus is the six seed studies (content/studies/) and real published trials
 written as study files under tests/derive/fixtures/quality/studies/, with the site's
-condition vocabulary.  The files are read with PyYAML here so that this test
-does not depend on the loader.
+condition vocabulary.  The files go through the loader and the pipeline's
+adapters as a build's do, so the lists checked are the ones the site would show
+(tests/build/test_adapters.py checks the adapters themselves).
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related, explain
-from generator.read.vocabulary import DESIGNS
+from generator.derive.related import RelatedItem, explain
+from generator.pipeline import condition_terms, related_inputs, related_lists
+from generator.read.content import Content, load_content
 
-ROOT = Path(__file__).resolve().parents[2]
-STUDY_DIRECTORIES = (ROOT / "content" / "studies", ROOT / "tests" / "derive" / "fixtures" / "quality" / "studies")
+from ..conftest import SEED, Project
+
+QUALITY_STUDIES = Path(__file__).resolve().parent / "fixtures" / "quality" / "studies"
 
 RELATED_PAIRS = [
     ("tofacitinib-oral-surveillance-ra", "upadacitinib-select-compare-ra"),  # JAK inhibitors in RA
@@ -31,68 +34,51 @@ RELATED_PAIRS = [
 ]
 
 
-def interventions_text(details: dict) -> str:
-    """The comparator and every arm's label and intervention, as one text."""
-    arms = details.get("arms", [])
-    parts = [details.get("comparator", "")] + [f"{arm['label']} {arm.get('intervention', '')}" for arm in arms]
-    return "\n".join(part for part in parts if part)
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Content:
+    project = Project(tmp_path_factory.mktemp("quality"))
+    project.copy_seed()
+    for path in sorted(QUALITY_STUDIES.glob("*.yaml")):
+        shutil.copy(path, project.root / "content" / "studies" / path.name)
+    return load_content(project.root)
 
 
-def as_related_input(path: Path) -> RelatedInput:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    details = document["study"]
-    related = document.get("related", {})
-    return RelatedInput(
-        slug=path.stem,
-        title=document["title"],
-        summary=document["summary"],
-        published=document["published"],
-        condition=document["condition"],
-        also_conditions=tuple(document.get("also_conditions", ())),
-        topics=tuple(str(topic) for topic in document.get("topics", ())),
-        design_family=DESIGNS[details["design"]].family,
-        interventions=interventions_text(details),
-        pin=tuple(related.get("pin", ())),
-        exclude=tuple(related.get("exclude", ())),
-        draft=document.get("status") == "draft",
-    )
+@pytest.fixture(scope="module")
+def lists(corpus: Content) -> dict[str, tuple[RelatedItem, ...]]:
+    return related_lists(corpus)
 
 
-def condition_vocabulary() -> dict[str, ConditionTerms]:
-    entries = yaml.safe_load((ROOT / "site_data" / "conditions.yaml").read_text(encoding="utf-8"))
-    return {
-        key: ConditionTerms(entry["short_name"], (entry["name"], *entry.get("synonyms", ())))
-        for key, entry in entries.items()
-    }
+def why(corpus: Content, page: str) -> str:
+    """The engine's explanation of ``page``'s list, for a failing assertion."""
+    return explain(related_inputs(corpus.visible()), condition_terms(corpus), page)
 
 
-STUDIES = [as_related_input(path) for directory in STUDY_DIRECTORIES for path in sorted(directory.glob("*.yaml"))]
-CONDITIONS = condition_vocabulary()
-LISTS = compute_related(STUDIES, CONDITIONS, RelatedConfig())
-
-
-def test_the_corpus_holds_the_seed_and_at_least_ten_real_trials():
-    slugs = {study.slug for study in STUDIES}
-    assert len(slugs) == len(STUDIES) >= 16
-    assert {slug for pair in RELATED_PAIRS for slug in pair} <= slugs
+def test_the_corpus_holds_the_seed_and_at_least_ten_real_trials(corpus):
+    slugs = {record.slug for record in corpus.visible()}
+    assert len(slugs) == len(corpus.studies) == len(SEED) + len(list(QUALITY_STUDIES.glob("*.yaml"))) >= 16
+    assert set(SEED) <= slugs and {slug for pair in RELATED_PAIRS for slug in pair} <= slugs
 
 
 @pytest.mark.parametrize(("first", "second"), RELATED_PAIRS)
-def test_related_studies_list_each_other_in_their_top_five(first, second):
+def test_related_studies_list_each_other_in_their_top_five(corpus, lists, first, second):
     for page, other in ((first, second), (second, first)):
-        listed = [item.slug for item in LISTS[page][:5]]
-        assert other in listed, explain(STUDIES, CONDITIONS, page)
+        listed = [item.slug for item in lists[page][:5]]
+        assert other in listed, why(corpus, page)
 
 
 @pytest.mark.parametrize(("first", "second"), RELATED_PAIRS[:7])
-def test_the_partner_trial_is_listed_first_and_on_merit(first, second):
+def test_the_partner_trial_is_listed_first_and_on_merit(corpus, lists, first, second):
     for page, other in ((first, second), (second, first)):
-        top = LISTS[page][0]
-        assert (top.slug, top.kind) == (other, "scored"), explain(STUDIES, CONDITIONS, page)
+        top = lists[page][0]
+        assert (top.slug, top.kind) == (other, "scored"), why(corpus, page)
 
 
-def test_the_seed_il2_page_lists_only_lupus_studies_when_there_are_enough():
-    lupus = {study.slug for study in STUDIES if {"sle", "lupus-nephritis"} & {study.condition, *study.also_conditions}}
-    listed = LISTS["low-dose-il2-sle"]
+def test_the_seed_il2_page_lists_only_lupus_studies_when_there_are_enough(corpus, lists):
+    lupus = {
+        record.slug
+        for record in corpus.visible()
+        if {"sle", "lupus-nephritis"} & {record.study.condition, *record.study.also_conditions}
+    }
+    listed = lists["low-dose-il2-sle"]
     assert {item.slug for item in listed} <= lupus
     assert {item.kind for item in listed} == {"scored"}
