@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         measured = attempt(f"related {size}", errors, lambda size=size: bench_related.measure_in_child(size))
         if measured is not None:
             related[size] = measured
-    log("worst-case editor text (tests/budget_attacks.py)")
+    log("worst-case editor text (tests/security/budget_attacks.py)")
     worst = attempt("budgets", errors, budgets.measure_in_child)
     rows = table(found, related, sizes, args.quick, worst)
     columns = tuple(n for n in COLUMNS if n in sizes or n in RELATED_SIZES[args.quick])

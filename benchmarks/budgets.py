@@ -1,6 +1,6 @@
 """Worst-case editor text: the slowest 200 KB body and a 1 MB alias-heavy study file, timed in a fresh process.
 
-The cases are tests/budget_attacks.py's (the same the tests run, there only bounded, not timed): every body
+The cases are tests/security/budget_attacks.py's (the same the tests run, there only bounded, not timed): every body
 of one repeated unit at the size limit through the model's body check and the rendering, and the YAML family
 through ``check``.  Run alone: ``PYTHONPATH=. .venv/bin/python benchmarks/budgets.py``.
 """
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def measure() -> dict[str, float]:
     """Seconds of the slowest body and of the slowest YAML file, measured in this process."""
-    from tests.budget_attacks import _body_through_render, _through_the_build, runs, yaml_files
+    from tests.security.budget_attacks import _body_through_render, _through_the_build, runs, yaml_files
 
     def slowest(cases, handle) -> float:
         worst = 0.0

@@ -33,7 +33,7 @@ __all__ = [
 # the site, where hand-written pages go; study slugs go in studies/, condition keys in conditions/, topic
 # slugs in topics/), each with what is there.  A name is taken when a generated file or folder in that folder
 # has it before its first dot (feed.xml and feed.json take `feed`), and `index` everywhere: MkDocs serves
-# <folder>/index.md at <folder>/ itself.  tests/test_names.py builds a site and checks this table against it.
+# <folder>/index.md at <folder>/ itself.  tests/security/test_names.py builds a site and checks this table against it.
 RESERVED_NAMES: dict[str, dict[str, str]] = {
     "": {
         "404": "the page shown for a missing address (/404.html)",

@@ -18,7 +18,7 @@ from generator.read.content import Content, load_content, parse_study
 from generator.read.model import _FORBIDDEN
 from generator.render.pages import SiteOptions, build_files, build_pages
 
-from .conftest import ROOT, Project
+from ..conftest import ROOT, Project
 from .test_hostile import BASE, dangers
 
 F = "content/studies/s.yaml"

@@ -145,21 +145,42 @@ def test_observational_seed_studies(slug, kind, design):
     assert entity["@type"] == kind and entity["studyDesign"] == design
 
 
-@pytest.mark.parametrize("design", DESIGN_KEYS)
+# What each design is on schema.org, for a file that says nothing more than its design.
+DESIGN_ENTITIES = {
+    "meta-analysis": ("MedicalStudy", None),
+    "systematic-review": ("MedicalStudy", None),
+    "randomized-controlled-trial": ("MedicalTrial", ["https://schema.org/RandomizedTrial"]),
+    "non-randomized-trial": ("MedicalTrial", []),
+    "cohort": ("MedicalObservationalStudy", "https://schema.org/CohortStudy"),
+    "registry-analysis": ("MedicalObservationalStudy", "https://schema.org/Registry"),
+    "case-control": ("MedicalObservationalStudy", "https://schema.org/Observational"),
+    "cross-sectional": ("MedicalObservationalStudy", "https://schema.org/CrossSectional"),
+    "mortality-trend-analysis": ("MedicalObservationalStudy", "https://schema.org/Observational"),
+    "biomarker-study": ("MedicalObservationalStudy", "https://schema.org/Observational"),
+    "case-series": ("MedicalObservationalStudy", "https://schema.org/CaseSeries"),
+    "case-report": ("MedicalStudy", None),
+    "guideline": None,
+    "narrative-review": None,
+    "other": ("MedicalStudy", None),
+}
+
+
+def test_every_design_of_the_vocabulary_is_in_the_table() -> None:
+    assert set(DESIGN_ENTITIES) == set(DESIGN_KEYS)
+
+
+@pytest.mark.parametrize("design", DESIGN_ENTITIES)
 def test_every_design_maps_to_schema_org(design):
-    data = json_ld(record("x", study={"design": design}), SEED, "", SITE_NAME)
-    entity = data.get("mainEntity")
-    if design in ("randomized-controlled-trial", "non-randomized-trial"):
-        assert entity["@type"] == "MedicalTrial"
-        assert set(entity["trialDesign"]) <= TRIAL_DESIGNS
-    elif design in ("cohort", "registry-analysis", "case-control", "cross-sectional", "mortality-trend-analysis",
-                    "biomarker-study", "case-series"):  # fmt: skip
-        assert entity["@type"] == "MedicalObservationalStudy"
-        assert entity["studyDesign"] in OBSERVATIONAL_DESIGNS
-    elif design in ("guideline", "narrative-review"):
+    entity = json_ld(record("x", study={"design": design}), SEED, "", SITE_NAME).get("mainEntity")
+    expected = DESIGN_ENTITIES[design]
+    if expected is None:
         assert entity is None
-    else:
-        assert entity["@type"] == "MedicalStudy"
+        return
+    kind, members = expected
+    assert entity["@type"] == kind
+    assert entity.get("trialDesign" if kind == "MedicalTrial" else "studyDesign") == members
+    assert set(entity.get("trialDesign", [])) <= TRIAL_DESIGNS
+    assert entity.get("studyDesign", "https://schema.org/Observational") in OBSERVATIONAL_DESIGNS
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
 
-from .conftest import MINIMAL_STUDY, ROOT, SEED, Project, build_site
+from ..conftest import MINIMAL_STUDY, ROOT, SEED, Project, build_site
 
 
 def page(site: Path, url: str) -> lxml.html.HtmlElement:

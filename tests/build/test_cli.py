@@ -9,7 +9,7 @@ import yaml
 
 from generator.cli import SCHEMA_FILE, main, study_schema
 
-from .conftest import MINIMAL_STUDY, ROOT
+from ..conftest import MINIMAL_STUDY, ROOT
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from generator.errors import ContentError
 from generator.read.content import StudyRecord, parse_study
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SEED_TEXT = (ROOT / "content" / "studies" / "low-dose-il2-sle.yaml").read_text(encoding="utf-8")
 YAML_PIECES = [":", "- ", "\n", "  ", "&a ", "*a", "!!python/object:os.system ", "[", "]", "{", "}", "'", '"',

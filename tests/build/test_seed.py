@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.read.content import load_content
 
-from .conftest import ROOT, SEED
+from ..conftest import ROOT, SEED
 
 
 def _studies():

@@ -17,8 +17,8 @@ from generator.publish import plugin as plugin_module
 from generator.read import confine, content
 from generator.read.content import load_content
 
-from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
-from .test_build import tree_digest
+from ..build.test_build import tree_digest
+from ..conftest import MINIMAL_STUDY, ROOT, Project, build_site
 
 SECRET = "OUTSIDE-SECRET-7f3a: not: [valid yaml"
 """Text of the files outside the project: it must never appear in a message or a page."""

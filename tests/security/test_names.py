@@ -18,7 +18,7 @@ from generator.read.content import load_content, parse_study
 from generator.render.pages import SiteOptions
 from generator.urls import RESERVED_NAMES, TOPIC_SLUG_LENGTH, topic_slug
 
-from .conftest import MINIMAL_STUDY, ROOT, Project, build_site
+from ..conftest import MINIMAL_STUDY, ROOT, Project, build_site
 from .test_hostile import ARMS, SLUG_RULE, F, details, study
 
 # --------------------------------------------------------------------------- every pattern matches the whole value

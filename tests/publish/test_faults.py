@@ -19,8 +19,8 @@ from mkdocs.exceptions import Abort
 from generator.publish import sitefolder as publish
 from generator.publish.sitefolder import AtomicSiteDir
 
-from .conftest import ROOT, build_site
-from .test_build import SEED, tree_digest
+from ..build.test_build import SEED, tree_digest
+from ..conftest import ROOT, build_site
 
 MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--quiet"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

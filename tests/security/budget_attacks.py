@@ -1,6 +1,6 @@
-"""Adversarial study files and bodies, built from a seed, for tests/test_budgets.py.
+"""Adversarial study files and bodies, built from a seed, for tests/security/test_budgets.py.
 
-Run as ``python -m tests.budget_attacks FAMILY SEED`` in a child process: the address space is capped at
+Run as ``python -m tests.security.budget_attacks FAMILY SEED`` in a child process: the address space is capped at
 2 GB first, then every case of the family goes through what ``check`` and the build do with editor text,
 and one line per case is printed (``refused`` or ``rendered``).  Any traceback, MemoryError or hang is the
 failure the parent test reports.

@@ -20,8 +20,8 @@ from generator.publish import plugin as plugin_module
 from generator.publish import sitefolder as publish
 from generator.publish.sitefolder import AtomicSiteDir
 
-from .conftest import build_site
-from .test_build import tree_digest
+from ..build.test_build import tree_digest
+from ..conftest import build_site
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -9,14 +9,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.render.opendata import (
-    OUTCOME_COLUMNS,
-    SCHEMA_PATH,
-    STUDIES_JSON_SCHEMA,
-    STUDY_COLUMNS,
-    neutralise_cell,
-    open_data,
-)
+from generator.render.opendata import SCHEMA_PATH, STUDIES_JSON_SCHEMA, neutralise_cell, open_data
 from tests.factories import SEED, SITE_URL, content, hostile, record
 
 TRIAL = {
@@ -60,6 +53,16 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 
 
 VALIDATOR = Draft202012Validator(STUDIES_JSON_SCHEMA)
+
+# The published column order: what readers' scripts and spreadsheets rely on, written out here.
+STUDIES_HEADER = (
+    b"slug,url,title,published,updated,condition,also_conditions,topics,summary,design,design_name,blinding,"
+    b"comparator,setting,country,participants,population,follow_up,arms,source_title,source_journal,source_year,"
+    b"doi,pmid,registration,source_url,related\r\n"
+)
+OUTCOMES_HEADER = (
+    b"slug,outcome,primary,arm,arm_label,value,p_value,effect_measure,effect_estimate,ci_low,ci_high,ci_level\r\n"
+)
 
 
 # --------------------------------------------------------------------------- studies.json
@@ -186,7 +189,7 @@ def test_studies_csv():
         "trial", topics=["IL-2", "NK cells"], also_conditions=["lupus-nephritis", "ra"], study=TRIAL, source=SOURCE
     )
     files = data_of(item, record("other"), related={"trial": ["other"]})
-    assert files["studies.csv"].startswith(",".join(STUDY_COLUMNS).encode() + b"\r\n")
+    assert files["studies.csv"].startswith(STUDIES_HEADER)
     rows = csv_rows(files["studies.csv"])
     assert [row["slug"] for row in rows] == ["trial", "other"]
     row = rows[0]
@@ -216,7 +219,7 @@ def test_csv_agrees_with_json():
 def test_outcomes_csv_one_row_per_outcome_per_arm():
     files = data_of(record("trial", study=TRIAL))
     data = files["outcomes.csv"]
-    assert data.startswith(",".join(OUTCOME_COLUMNS).encode() + b"\r\n")
+    assert data.startswith(OUTCOMES_HEADER)
     rows = csv_rows(data)
     assert [(r["outcome"], r["arm"], r["arm_label"], r["value"]) for r in rows] == [
         ("Response", "drug", "Drug", "16/29"),  # arms in the study's order, not the results'

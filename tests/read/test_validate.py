@@ -7,7 +7,7 @@ import pytest
 from generator.errors import ContentError
 from generator.read.content import load_content
 
-from .conftest import MINIMAL_STUDY
+from ..conftest import MINIMAL_STUDY
 
 F = "content/studies/s.yaml"
 

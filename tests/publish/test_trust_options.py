@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import Abort
 
-from .conftest import Project, build_site
+from ..conftest import Project, build_site
 
 PREFIX = "Config value 'plugins': Plugin 'rheum-evidence' option"
 

@@ -8,7 +8,7 @@ import re
 import sys
 import tomllib
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 PACKAGE = ROOT / "generator"
 

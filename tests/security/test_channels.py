@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import ContentError, Problem, printable
-from generator.read.content import SLUG_RULE
 
-from .conftest import MINIMAL_STUDY
+from ..conftest import MINIMAL_STUDY
+from .test_hostile import SLUG_RULE
 
 # Unlike generator.errors, defined by Unicode's categories: what must never reach a terminal raw.
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

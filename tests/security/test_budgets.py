@@ -1,6 +1,6 @@
 """Budgets: editor text is parsed and rendered in time and memory linear in its size, or refused in one line.
 
-The attack families live in tests/budget_attacks.py and run in a child process capped at 2 GB of address
+The attack families live in tests/security/budget_attacks.py and run in a child process capped at 2 GB of address
 space with a generous timeout, so a regression (a hang, a MemoryError, a RecursionError) fails the test
 instead of the suite.
 """
@@ -43,7 +43,7 @@ def refusal(text: str) -> list[str]:
 @pytest.mark.parametrize("family, cases", [("runs", 78), ("nests", 40), ("mixtures", 20), ("yaml", 18)])
 def test_attack_family_finishes_in_memory_without_traceback(family: str, cases: int) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "tests.budget_attacks", family, "18"],
+        [sys.executable, "-m", "tests.security.budget_attacks", family, "18"],
         cwd=ROOT,
         capture_output=True,
         text=True,
