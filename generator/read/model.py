@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
 from generator.read.vocabulary import DESIGN_KEYS
+from generator.text import NOT_PLAIN_TEXT
 from generator.urls import reserved_name
 
 __all__ = [
@@ -79,14 +80,9 @@ REQUIRED_CONDITIONS = (
     "jia", "other-rheumatic",
 )  # fmt: skip
 
-# Characters that are never legitimate in an editor's plain text: control
-# characters (tab and newline aside) and the bidirectional overrides that can
-# make text display differently from what it is.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 def _visible(value: str) -> str:
-    if match := _FORBIDDEN.search(value):
+    if match := NOT_PLAIN_TEXT.search(value):
         code = f"U+{ord(match.group()):04X}"
         if name := unicodedata.name(match.group(), ""):
             raise ValueError(f"contains the invisible character {name} ({code}); remove it")

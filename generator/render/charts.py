@@ -24,6 +24,7 @@ from html import escape
 from typing import NamedTuple
 
 from generator.derive.effects import MEASURE_LABELS, RATIO_MEASURES, describe_effect, format_number
+from generator.text import NOT_XML
 
 __all__ = [
     "ArmValue",
@@ -79,8 +80,6 @@ _AXIS_NAMES = {
     "risk-difference": "Risk difference",
     "percent-change": "Percent change",
 }
-# Characters XML 1.0 forbids even when escaped; a label containing one would make the page unparsable.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -331,7 +330,7 @@ def _line(
 
 def _clean(text: str) -> str:
     """Text without the characters XML cannot carry, and on one line."""
-    return " ".join(_XML_FORBIDDEN.sub("", text).split())
+    return " ".join(NOT_XML.sub("", text).split())
 
 
 def _xml(text: str) -> str:

@@ -22,7 +22,6 @@ The module is pure: no MkDocs, no files, no clock (dates come from the studies).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,6 +29,8 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from generator.read.content import Content, StudyRecord
+from generator.render.jsontext import json_file
+from generator.text import NOT_XML
 from generator.urls import condition_src, file_href, page_url, study_src
 
 __all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
@@ -46,11 +47,6 @@ JSON_FILE = "feed.json"
 # An empty feed still needs an <updated>; a fixed date keeps the output a pure
 # function of the content (no clock), and any real study is newer.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-# Characters outside the XML 1.0 Char production
-# (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -163,7 +159,7 @@ def _xml_text(text: str, fallback: str = "") -> str:
 
     A title left empty takes ``fallback``: feedgen refuses an empty title.
     """
-    return _NOT_XML_CHAR.sub("", text) or fallback
+    return NOT_XML.sub("", text) or fallback
 
 
 def _atom(studies: list[StudyRecord], content: Content, base: str, site_name: str, home: str, title: str) -> bytes:
@@ -204,17 +200,6 @@ def _unique(labels: Iterable[str]) -> list[str]:
 # --------------------------------------------------------------------------- JSON Feed
 
 
-def _json_text(value: Any) -> Any:
-    """``value`` with lone surrogates replaced: UTF-8 cannot encode them, everything else JSON escapes."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_json_text(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _json_text(item) for key, item in value.items()}
-    return value
-
-
 def _rfc3339(day: dt.date) -> str:
     return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -228,7 +213,7 @@ def _json_feed(studies: list[StudyRecord], content: Content, base: str, home: st
         "language": "en",
         "items": [_json_item(record, content, base) for record in studies],
     }
-    return json.dumps(_json_text(document), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return json_file(document)
 
 
 def _json_item(record: StudyRecord, content: Content, base: str) -> dict[str, Any]:

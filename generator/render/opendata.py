@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -45,6 +44,8 @@ from generator.derive.citation import doi_url, pubmed_url
 from generator.read.content import Content, StudyRecord
 from generator.read.model import EFFECT_MEASURES, Effect, Outcome, Source
 from generator.read.vocabulary import DESIGN_KEYS, DESIGNS
+from generator.render.jsontext import json_file
+from generator.text import LONE_SURROGATE
 from generator.urls import page_url, study_src
 
 __all__ = [
@@ -106,7 +107,6 @@ OUTCOME_COLUMNS = (
 # Characters that make a spreadsheet read a cell as a formula when they lead it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -128,10 +128,10 @@ def open_data(
     records = [_study_json(r, content, base, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
     document = {"$schema": base + SCHEMA_PATH, "count": len(records), "studies": records}
     return {
-        "studies.json": _json_bytes(document),
+        "studies.json": json_file(document),
         "studies.csv": _csv_bytes(STUDY_COLUMNS, (_study_row(item) for item in records)),
         "outcomes.csv": _csv_bytes(OUTCOME_COLUMNS, (row for r in studies for row in _outcome_rows(r))),
-        SCHEMA_PATH: _json_bytes(STUDIES_JSON_SCHEMA),
+        SCHEMA_PATH: json_file(STUDIES_JSON_SCHEMA),
     }
 
 
@@ -228,12 +228,6 @@ def _source_json(source: Source | None) -> dict[str, Any] | None:
     }
 
 
-def _json_bytes(document: Any) -> bytes:
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    # Lone surrogates cannot be encoded as UTF-8; they can only come from a broken source.
-    return _SURROGATE.sub("\ufffd", text).encode("utf-8") + b"\n"
-
-
 # --------------------------------------------------------------------------- CSV
 
 
@@ -288,8 +282,9 @@ def _in_arm_order(results: Mapping[str, str], labels: Mapping[str, str]) -> list
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: lists joined, then neutralised once (only the cell's start reaches a formula)."""
-    return neutralise_cell(_SURROGATE.sub("\ufffd", _text(value)))
+    """A CSV cell: lists joined, each lone surrogate (which UTF-8 cannot encode) made U+FFFD, then neutralised
+    once (only the cell's start reaches a formula)."""
+    return neutralise_cell(LONE_SURROGATE.sub("\ufffd", _text(value)))
 
 
 def _text(value: Any) -> str:

@@ -26,7 +26,6 @@ The module is pure: no MkDocs, no files, no clock.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from html import escape
@@ -37,6 +36,8 @@ from generator.derive.citation import doi_url, pubmed_url, registry_url
 from generator.read.content import Content, StudyRecord
 from generator.read.model import Source, Study
 from generator.read.vocabulary import DESIGNS
+from generator.render.jsontext import json_text
+from generator.text import NOT_IN_ATTRIBUTE
 from generator.urls import condition_src, relative_href, study_src
 
 __all__ = ["head_html", "json_ld", "site_head_html", "script_json"]
@@ -63,10 +64,6 @@ _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
 # start "</script" or "<!--", and U+2028/U+2029 end lines in old JavaScript.
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
-# Control characters (tab and newlines aside) and lone surrogates: HTML has no
-# use for them in an attribute and UTF-8 cannot encode a surrogate.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -128,8 +125,7 @@ def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str
 
 def script_json(data: Any) -> str:
     """``data`` as a ``<script type="application/ld+json">`` element no text inside can break out of."""
-    # json.dumps escapes control characters; lone surrogates it leaves raw, and UTF-8 cannot carry them.
-    text = _SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False, indent=2))
+    text = json_text(data)
     text = _SCRIPT_UNSAFE.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
@@ -264,4 +260,4 @@ def _meta_tags(meta: Iterable[tuple[str, str, str]]) -> list[str]:
 
 def _attribute(text: str) -> str:
     """Plain text for an attribute: one line, no control characters, HTML-escaped."""
-    return escape(" ".join(_NOT_TEXT.sub("", text).split()), quote=True)
+    return escape(" ".join(NOT_IN_ATTRIBUTE.sub("", text).split()), quote=True)
