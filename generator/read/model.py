@@ -21,7 +21,7 @@ from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
 from generator.read.vocabulary import DESIGN_KEYS
 from generator.text import NOT_PLAIN_TEXT
-from generator.urls import reserved_name
+from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN, taken_address
 
 __all__ = [
     "Arm",
@@ -38,18 +38,13 @@ __all__ = [
     "StudyDetails",
     "EFFECT_MEASURES",
     "RATIO_MEASURES",
-    "SLUG_PATTERN",
     "REQUIRED_CONDITIONS",
-    "is_slug",
     "matches_whole",
 ]
 
 # Patterns are written ^...$ for the JSON Schema (ECMA-262) and checked here with matches_whole, because
 # Python's $ also matches before a final newline ("sle\n").  Digits are [0-9]: Python's \d takes every
-# script's digits, ECMA-262's only ASCII ones.
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SLUG_MAX_LENGTH = 80
-KEY_PATTERN = SLUG_PATTERN
+# script's digits, ECMA-262's only ASCII ones.  The slug pattern is the addresses' (generator.urls).
 ARM_KEY_PATTERN = r"^[a-z0-9_]+$"
 DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
 PMID_PATTERN = r"^[0-9]{1,9}$"
@@ -108,11 +103,6 @@ def matches_whole(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None
 
 
-def is_slug(name: str) -> bool:
-    """Whether ``name`` is a slug: lowercase letters, digits and single hyphens, at most 80 characters."""
-    return len(name) <= SLUG_MAX_LENGTH and matches_whole(SLUG_PATTERN, name)
-
-
 def _pattern(pattern: str, rule: str):
     def check(value: str) -> str:
         if not matches_whole(pattern, value):
@@ -126,8 +116,8 @@ def _free_in(folder: str, what: str):
     """A check that a name does not take an address the site keeps for itself in ``folder``."""
 
     def check(name: str) -> str:
-        if taken := reserved_name(folder, name):
-            raise ValueError(f"`{name}` would take the address of {taken}; choose another {what}")
+        if problem := taken_address(folder, name, what):
+            raise ValueError(problem)
         return name
 
     return check
@@ -212,7 +202,8 @@ def Pattern(pattern: str, rule: str, max_length: int = 200) -> Any:
 Slug = Pattern(
     SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
 )
-Key = Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)
+# Condition and author keys are slugs too: conditions/<key>/ is a page's address.
+Key = Pattern(SLUG_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", SLUG_MAX_LENGTH)
 ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
 ArmKey = Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)
 IsoDate = Annotated[

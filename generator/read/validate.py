@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import Problem
 from generator.read.loader import Document
 from generator.read.model import RATIO_MEASURES, Study
-from generator.urls import reserved_name, topic_slug
+from generator.urls import taken_address, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 
@@ -153,9 +153,8 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     problems += _duplicates(document, ("also_conditions",), study.also_conditions)
     problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
     for index, topic in enumerate(study.topics):
-        if taken := reserved_name("topics", topic_slug(topic)):
-            message = f"{shown(topic)} would take the address of {taken}; choose another label"
-            problems.append(document.problem(("topics", index), message))
+        if taken := taken_address("topics", topic_slug(topic), "label", shown(topic)):
+            problems.append(document.problem(("topics", index), taken))
     problems += _duplicates(document, ("authors",), study.authors)
     problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")
     arm_keys = [arm.key for arm in study.study.arms]

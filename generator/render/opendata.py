@@ -42,11 +42,11 @@ from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
 from generator.read.content import Content, StudyRecord
-from generator.read.model import EFFECT_MEASURES, Effect, Outcome, Source
+from generator.read.model import ARM_KEY_PATTERN, EFFECT_MEASURES, Effect, Outcome, Source
 from generator.read.vocabulary import DESIGN_KEYS, DESIGNS
 from generator.render.jsontext import json_file
 from generator.text import LONE_SURROGATE
-from generator.urls import page_url, study_src
+from generator.urls import SLUG_PATTERN, page_url, study_src
 
 __all__ = [
     "OUTCOME_COLUMNS",
@@ -331,7 +331,7 @@ def _closed(properties: dict[str, Any], description: str) -> dict[str, Any]:
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
-_SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
 _RESULTS = {
     "type": "object",
     "description": "arm key → the result as written: a percentage (55.2%), a count (16/29) or a number (9)",
@@ -375,7 +375,7 @@ _STUDY = _closed(
             "type": "array",
             "items": _closed(
                 {
-                    "key": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                    "key": {"type": "string", "pattern": ARM_KEY_PATTERN},
                     "label": _TEXT,
                     "participants": _nullable({"type": "integer", "minimum": 1}),
                     "intervention": _nullable(_TEXT),
