@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
-from generator.read.vocabulary import DESIGN_KEYS
+from generator.read.vocabulary import DESIGN_KEYS, MEASURE_KEYS
 from generator.text import NOT_PLAIN_TEXT
 from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN, taken_address
 
@@ -36,8 +36,6 @@ __all__ = [
     "Source",
     "Study",
     "StudyDetails",
-    "EFFECT_MEASURES",
-    "RATIO_MEASURES",
     "REQUIRED_CONDITIONS",
     "matches_whole",
 ]
@@ -57,17 +55,6 @@ REGISTRATION_PATTERN = r"^[A-Za-z][A-Za-z0-9 ._/-]{3,60}$"
 DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_NUMBER = 1_000_000_000
 MAX_COUNT = 100_000_000
-
-EFFECT_MEASURES = (
-    "hazard-ratio",
-    "odds-ratio",
-    "risk-ratio",
-    "rate-ratio",
-    "mean-difference",
-    "risk-difference",
-    "percent-change",
-)
-RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
 
 REQUIRED_CONDITIONS = (
     "sle", "lupus-nephritis", "ssc", "myositis", "aps", "aav", "ra", "psa", "axspa", "gout",
@@ -256,7 +243,7 @@ class Arm(_Strict):
 class Effect(_Strict):
     """An effect estimate reported instead of per-arm results."""
 
-    measure: Literal[EFFECT_MEASURES]
+    measure: Literal[MEASURE_KEYS]
     estimate: NumberText
     ci: Annotated[list[NumberText], Field(min_length=2, max_length=2)] | None = None
     ci_level: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_fraction)] = 0.95

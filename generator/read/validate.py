@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem
 from generator.read.loader import Document
-from generator.read.model import RATIO_MEASURES, Study
+from generator.read.model import Study
+from generator.read.vocabulary import RATIO_MEASURES
 from generator.urls import taken_address, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]

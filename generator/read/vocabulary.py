@@ -1,15 +1,17 @@
-"""The study-design vocabulary: display names, evidence rank and family.
+"""The contract's vocabularies: study designs and effect measures, each value with what the site makes of it.
 
-The rank orders designs by the strength of evidence they usually give
-(1 is strongest), in the spirit of the evidence pyramid; the family groups
-designs whose studies answer similar questions, for "More like this".
+A design's rank orders designs by the strength of evidence they usually give
+(1 is strongest), in the spirit of the evidence pyramid; its family groups
+designs whose studies answer similar questions, for "More like this".  An
+effect measure is a ratio (no effect is 1, drawn on a log scale) or a
+difference (no effect is 0, drawn on a linear scale).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Design", "DESIGNS", "DESIGN_KEYS"]
+__all__ = ["Design", "DESIGNS", "DESIGN_KEYS", "MEASURES", "MEASURE_KEYS", "Measure", "RATIO_MEASURES"]
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,33 @@ DESIGNS: dict[str, Design] = {
 }
 
 DESIGN_KEYS: tuple[str, ...] = tuple(DESIGNS)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One effect measure: how sentences name it and how a forest plot draws it."""
+
+    key: str
+    label: str
+    """The short name before a number: "HR 1.18"."""
+    axis: str
+    """The caption of a forest plot's axis: "Hazard ratio"."""
+    ratio: bool
+    """Whether no effect is 1 and the axis logarithmic (otherwise no effect is 0 and the axis linear)."""
+
+
+MEASURES: dict[str, Measure] = {
+    measure.key: measure
+    for measure in (
+        Measure("hazard-ratio", "HR", "Hazard ratio", ratio=True),
+        Measure("odds-ratio", "OR", "Odds ratio", ratio=True),
+        Measure("risk-ratio", "RR", "Risk ratio", ratio=True),
+        Measure("rate-ratio", "rate ratio", "Rate ratio", ratio=True),
+        Measure("mean-difference", "MD", "Mean difference", ratio=False),
+        Measure("risk-difference", "RD", "Risk difference", ratio=False),
+        Measure("percent-change", "% change", "Percent change", ratio=False),
+    )
+}
+
+MEASURE_KEYS: tuple[str, ...] = tuple(MEASURES)
+RATIO_MEASURES = frozenset(key for key, measure in MEASURES.items() if measure.ratio)

@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from generator.derive.citation import CitedWork, bibtex, registry_url, ris
 from generator.derive.effects import (
-    RATIO_MEASURES,
     Comparison,
     EventCount,
     PAudit,
@@ -30,6 +29,7 @@ from generator.derive.effects import (
 from generator.read.content import StudyRecord
 from generator.read.model import Arm, Outcome
 from generator.read.values import parse_result_value
+from generator.read.vocabulary import RATIO_MEASURES
 from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
 
 __all__ = ["Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work", "citation_files", "registry_links",

@@ -42,8 +42,8 @@ from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
 from generator.read.content import Content, StudyRecord
-from generator.read.model import ARM_KEY_PATTERN, EFFECT_MEASURES, Effect, Outcome, Source
-from generator.read.vocabulary import DESIGN_KEYS, DESIGNS
+from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
+from generator.read.vocabulary import DESIGN_KEYS, DESIGNS, MEASURE_KEYS
 from generator.render.jsontext import json_file
 from generator.text import LONE_SURROGATE
 from generator.urls import SLUG_PATTERN, page_url, study_src
@@ -340,7 +340,7 @@ _RESULTS = {
 
 _EFFECT = _closed(
     {
-        "measure": {"enum": list(EFFECT_MEASURES)},
+        "measure": {"enum": list(MEASURE_KEYS)},
         "estimate": {"type": "number"},
         "ci": _nullable({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}),
         "ci_level": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
