@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
-from generator.read.vocabulary import DESIGN_KEYS, MEASURE_KEYS
+from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, MEASURE_KEYS
 from generator.text import NOT_PLAIN_TEXT
 from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN, taken_address
 
@@ -271,7 +271,7 @@ class StudyDetails(_Strict):
     """The ``study:`` block: design, population, arms and results."""
 
     design: Literal[DESIGN_KEYS]
-    blinding: Literal["open-label", "single-blind", "double-blind"] | None = None
+    blinding: Literal[BLINDING_KEYS] | None = None
     comparator: Text(1, 200) | None = None
     setting: Text(1, 200) | None = None
     country: OneOrMany(Text(1, 80, one_line=True), {"type": "string", "minLength": 1, "maxLength": 80}, 60) = []

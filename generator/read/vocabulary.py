@@ -1,9 +1,12 @@
-"""The contract's vocabularies: study designs and effect measures, each value with what the site makes of it.
+"""The contract's vocabularies: study designs, blinding and effect measures, each value with what the site makes of it.
 
 A design's rank orders designs by the strength of evidence they usually give
 (1 is strongest), in the spirit of the evidence pyramid; its family groups
-designs whose studies answer similar questions, for "More like this".  An
-effect measure is a ratio (no effect is 1, drawn on a log scale) or a
+designs whose studies answer similar questions, for "More like this".  Designs
+and blinding carry their schema.org names for the structured data of study
+pages (schema.org has no case-control member, so a case-control study is
+``Observational``; guidelines and narrative reviews describe no study of their
+own).  An effect measure is a ratio (no effect is 1, drawn on a log scale) or a
 difference (no effect is 0, drawn on a linear scale).
 """
 
@@ -11,41 +14,82 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Design", "DESIGNS", "DESIGN_KEYS", "MEASURES", "MEASURE_KEYS", "Measure", "RATIO_MEASURES"]
+__all__ = [
+    "BLINDINGS",
+    "BLINDING_KEYS",
+    "Blinding",
+    "DESIGNS",
+    "DESIGN_KEYS",
+    "Design",
+    "MEASURES",
+    "MEASURE_KEYS",
+    "Measure",
+    "RATIO_MEASURES",
+]
 
 
 @dataclass(frozen=True)
 class Design:
-    """One study design as readers see it."""
+    """One study design as readers and search engines see it."""
 
     key: str
     name: str
     rank: int
     family: str
+    schema_type: str | None
+    """The schema.org type of the study (MedicalTrial, MedicalObservationalStudy or MedicalStudy), or None."""
+    schema_design: str | None = None
+    """The schema.org member of MedicalTrialDesign or MedicalObservationalStudyDesign that fits, if any."""
 
+
+_TRIAL, _OBSERVATIONAL, _STUDY = "MedicalTrial", "MedicalObservationalStudy", "MedicalStudy"
 
 DESIGNS: dict[str, Design] = {
     design.key: design
     for design in (
-        Design("meta-analysis", "Meta-analysis", 1, "review"),
-        Design("systematic-review", "Systematic review", 1, "review"),
-        Design("randomized-controlled-trial", "Randomized controlled trial", 2, "trial"),
-        Design("non-randomized-trial", "Non-randomized trial", 3, "trial"),
-        Design("cohort", "Cohort study", 4, "observational"),
-        Design("registry-analysis", "Registry analysis", 4, "observational"),
-        Design("case-control", "Case-control study", 5, "observational"),
-        Design("cross-sectional", "Cross-sectional study", 6, "observational"),
-        Design("mortality-trend-analysis", "Mortality trend analysis", 6, "observational"),
-        Design("biomarker-study", "Biomarker study", 6, "observational"),
-        Design("case-series", "Case series", 7, "observational"),
-        Design("case-report", "Case report", 8, "other"),
-        Design("guideline", "Guideline", 2, "review"),
-        Design("narrative-review", "Narrative review", 8, "review"),
-        Design("other", "Other design", 9, "other"),
+        Design("meta-analysis", "Meta-analysis", 1, "review", _STUDY),
+        Design("systematic-review", "Systematic review", 1, "review", _STUDY),
+        Design("randomized-controlled-trial", "Randomized controlled trial", 2, "trial", _TRIAL, "RandomizedTrial"),
+        Design("non-randomized-trial", "Non-randomized trial", 3, "trial", _TRIAL),
+        Design("cohort", "Cohort study", 4, "observational", _OBSERVATIONAL, "CohortStudy"),
+        Design("registry-analysis", "Registry analysis", 4, "observational", _OBSERVATIONAL, "Registry"),
+        Design("case-control", "Case-control study", 5, "observational", _OBSERVATIONAL, "Observational"),
+        Design("cross-sectional", "Cross-sectional study", 6, "observational", _OBSERVATIONAL, "CrossSectional"),
+        Design(
+            "mortality-trend-analysis", "Mortality trend analysis", 6, "observational", _OBSERVATIONAL, "Observational"
+        ),
+        Design("biomarker-study", "Biomarker study", 6, "observational", _OBSERVATIONAL, "Observational"),
+        Design("case-series", "Case series", 7, "observational", _OBSERVATIONAL, "CaseSeries"),
+        Design("case-report", "Case report", 8, "other", _STUDY),
+        Design("guideline", "Guideline", 2, "review", None),
+        Design("narrative-review", "Narrative review", 8, "review", None),
+        Design("other", "Other design", 9, "other", _STUDY),
     )
 }
 
 DESIGN_KEYS: tuple[str, ...] = tuple(DESIGNS)
+
+
+@dataclass(frozen=True)
+class Blinding:
+    """Who was kept from knowing which arm a participant was in, as readers and search engines see it."""
+
+    key: str
+    label: str
+    trial_design: str
+    """The schema.org member of MedicalTrialDesign."""
+
+
+BLINDINGS: dict[str, Blinding] = {
+    blinding.key: blinding
+    for blinding in (
+        Blinding("open-label", "Open label", "OpenTrial"),
+        Blinding("single-blind", "Single blind", "SingleBlindedTrial"),
+        Blinding("double-blind", "Double blind", "DoubleBlindedTrial"),
+    )
+}
+
+BLINDING_KEYS: tuple[str, ...] = tuple(BLINDINGS)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from typing import Any
 from generator.derive.citation import doi_url, pubmed_url
 from generator.read.content import Content, StudyRecord
 from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
-from generator.read.vocabulary import DESIGN_KEYS, DESIGNS, MEASURE_KEYS
+from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, DESIGNS, MEASURE_KEYS
 from generator.render.jsontext import json_file
 from generator.text import LONE_SURROGATE
 from generator.urls import SLUG_PATTERN, page_url, study_src
@@ -364,7 +364,7 @@ _STUDY = _closed(
         "key_findings": _strings(),
         "design": {"enum": list(DESIGN_KEYS)},
         "design_name": _TEXT,
-        "blinding": _nullable({"enum": ["open-label", "single-blind", "double-blind"]}),
+        "blinding": _nullable({"enum": list(BLINDING_KEYS)}),
         "comparator": _nullable(_TEXT),
         "setting": _nullable(_TEXT),
         "country": _strings(),

@@ -24,7 +24,7 @@ from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.read.content import Content, StudyRecord
-from generator.read.vocabulary import DESIGNS
+from generator.read.vocabulary import BLINDINGS, DESIGNS
 from generator.render.evidence import (
     citation_files,
     cited_work,
@@ -303,7 +303,7 @@ def _facts(record: StudyRecord) -> list[tuple[str, str]]:
     details = record.study.study
     facts = [
         ("Design", DESIGNS[details.design].name),
-        ("Blinding", details.blinding.replace("-", " ").capitalize() if details.blinding else None),
+        ("Blinding", BLINDINGS[details.blinding].label if details.blinding else None),
         ("Comparator", details.comparator),
         ("Participants", f"{details.participants:,}" if details.participants else None),
         ("Population", details.population),
