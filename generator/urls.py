@@ -19,6 +19,7 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "SLUG_PATTERN",
     "SLUG_RULE",
+    "absolute_url",
     "condition_src",
     "file_href",
     "is_slug",
@@ -95,6 +96,17 @@ def page_url(src: str) -> str:
     if stem.endswith("/index"):
         stem = stem[: -len("/index")]
     return stem + "/"
+
+
+def absolute_url(site_url: str, target: str = "") -> str:
+    """The absolute address of ``target`` on the site whose address is ``site_url``.
+
+    ``target`` is a page's source path (``studies/x.md`` gives ``<site_url>studies/x/``) or the path in the site
+    of any other file or folder (``feed.xml``, ``conditions/sle/``); "" is the site itself.  As in MkDocs'
+    canonical links, ``site_url`` is taken as a folder: it gets a final slash when it has none.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return base + (page_url(target) if target.endswith(".md") else target)
 
 
 def relative_href(from_src: str, to_src: str, fragment: str = "") -> str:

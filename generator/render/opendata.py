@@ -46,7 +46,7 @@ from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
 from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, DESIGNS, MEASURE_KEYS
 from generator.render.jsontext import json_file
 from generator.text import LONE_SURROGATE
-from generator.urls import SLUG_PATTERN, page_url, study_src
+from generator.urls import SLUG_PATTERN, absolute_url, study_src
 
 __all__ = [
     "OUTCOME_COLUMNS",
@@ -123,10 +123,9 @@ def open_data(
     a draft can never leak through it.  ``site_url`` is the absolute address
     of the site, used for each study's ``url``.
     """
-    base = site_url if site_url.endswith("/") else site_url + "/"
     shown = {record.slug for record in studies}
-    records = [_study_json(r, content, base, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
-    document = {"$schema": base + SCHEMA_PATH, "count": len(records), "studies": records}
+    records = [_study_json(r, content, site_url, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
+    document = {"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(records), "studies": records}
     return {
         "studies.json": json_file(document),
         "studies.csv": _csv_bytes(STUDY_COLUMNS, (_study_row(item) for item in records)),
@@ -148,11 +147,11 @@ def neutralise_cell(text: str) -> str:
 # --------------------------------------------------------------------------- studies.json
 
 
-def _study_json(record: StudyRecord, content: Content, base: str, related: list[str]) -> dict[str, Any]:
+def _study_json(record: StudyRecord, content: Content, site_url: str, related: list[str]) -> dict[str, Any]:
     study, details = record.study, record.study.study
     return {
         "slug": record.slug,
-        "url": base + page_url(study_src(record.slug)),
+        "url": absolute_url(site_url, study_src(record.slug)),
         "title": study.title,
         "published": study.published.isoformat(),
         "updated": study.updated.isoformat() if study.updated else None,

@@ -40,8 +40,16 @@ from generator.render.parallel import map_in_processes
 from generator.render.sanitise import markdown_to_safe_html
 from generator.render.structured import head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
-from generator.urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
-from generator.urls import page_url as page_url_of
+from generator.urls import (
+    absolute_url,
+    condition_src,
+    paged_src,
+    relative_href,
+    study_src,
+    topic_slug,
+    topic_src,
+    year_src,
+)
 
 __all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages", "default_head"]
 
@@ -264,7 +272,7 @@ def _render_study(
         "comments": options.comments,
     }
     meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}
-    page_url = options.site_url.rstrip("/") + "/" + page_url_of(src)
+    page_url = absolute_url(options.site_url, src)
     head = "\n".join(
         [
             head_html(record, content, page_url, options.site_name),
