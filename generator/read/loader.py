@@ -222,7 +222,7 @@ class _Converter:
     def _node(self, node: Node, path: Path_, depth: int) -> Any:
         self._tick(node, path)
         if depth > MAX_DEPTH:
-            raise _LimitExceeded(self._problem(node, path, f"nested too deeply; the limit is {MAX_DEPTH} levels"))
+            raise _LimitExceeded(self._problem(node, path, _TOO_DEEP))
         if path not in self.document.values:
             self.document.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _ALLOWED_TAGS:

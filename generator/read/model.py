@@ -15,7 +15,16 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    TypeAdapter,
+    WithJsonSchema,
+)
 
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
@@ -164,8 +173,9 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-def OneOrMany(item: Any, item_schema: dict[str, Any], max_length: int) -> Any:
+def OneOrMany(item: Any, max_length: int) -> Any:
     """A list of ``item`` that an editor may also write as a single value."""
+    item_schema = TypeAdapter(item).json_schema()
     schema = {"anyOf": [item_schema, {"type": "array", "items": item_schema, "maxItems": max_length}]}
     return Annotated[list[item], BeforeValidator(_as_list), Field(max_length=max_length), WithJsonSchema(schema)]
 
@@ -198,7 +208,7 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
-Count = Annotated[int, Field(ge=1, le=100_000_000)]
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 # A number kept as the editor wrote it ("0.30", "19.00"), so it is shown with the precision reported.
 NumberText = Annotated[str, Field(max_length=30), AfterValidator(_number_text), WithJsonSchema({"type": "number"})]
 ResultText = Annotated[
@@ -274,7 +284,7 @@ class StudyDetails(_Strict):
     blinding: Literal[BLINDING_KEYS] | None = None
     comparator: Text(1, 200) | None = None
     setting: Text(1, 200) | None = None
-    country: OneOrMany(Text(1, 80, one_line=True), {"type": "string", "minLength": 1, "maxLength": 80}, 60) = []
+    country: OneOrMany(Text(1, 80, one_line=True), 60) = []
     participants: Count | None = None
     population: Text(1, 300) | None = None
     follow_up: Text(1, 100, one_line=True) | None = None
@@ -298,9 +308,7 @@ class Source(_Strict):
     ) = None
     pmid: Pattern(PMID_PATTERN, "must be the PubMed ID digits only, such as 31537547", 20) | None = None
     registration: OneOrMany(
-        Pattern(REGISTRATION_PATTERN, "must be a trial registry number such as NCT02465580", 64),
-        {"type": "string", "pattern": REGISTRATION_PATTERN, "maxLength": 64},
-        10,
+        Pattern(REGISTRATION_PATTERN, "must be a trial registry number such as NCT02465580", 64), 10
     ) = []
     url: Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000) | None = None
 

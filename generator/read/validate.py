@@ -206,7 +206,7 @@ def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Probl
                 problems.append(document.problem((*path, name), message))
                 break
             if not MIN_RATIO <= value <= MAX_RATIO:  # beyond these a log scale has no room (and no study reports them)
-                message = f"{measure} must be between 0.000001 and 1,000,000 (got {text})"
+                message = f"{measure} must be between {MIN_RATIO:f} and {MAX_RATIO:,.0f} (got {text})"
                 problems.append(document.problem((*path, name), message))
                 break
     if ci is not None:
