@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the generated Markdown tree (what MkDocs builds) to DIR")
     export.add_argument("out", type=Path, metavar="DIR")
-    export.add_argument("--site-url", default="https://example.org/", help="absolute URL of the site, for feeds")
+    export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
     return parser

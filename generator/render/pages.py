@@ -26,6 +26,8 @@ from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.read.content import Content, StudyRecord
 from generator.read.vocabulary import BLINDINGS, DESIGNS
 from generator.render.evidence import (
+    BIBTEX_FILE,
+    RIS_FILE,
     citation_files,
     cited_work,
     derived_rows,
@@ -382,8 +384,8 @@ def _source(record: StudyRecord) -> dict[str, Any] | None:
         "links": links,
         "registrations": source.registration,
         "reference": reference_text(work) if work else None,
-        "bibtex": "citation.bib" if work else None,
-        "ris": "citation.ris" if work else None,
+        "bibtex": BIBTEX_FILE if work else None,  # beside the page, so its own name is the link
+        "ris": RIS_FILE if work else None,
     }
 
 
