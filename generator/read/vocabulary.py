@@ -13,6 +13,7 @@ difference (no effect is 0, drawn on a linear scale).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 __all__ = [
     "BLINDINGS",
@@ -26,6 +27,21 @@ __all__ = [
     "Measure",
     "RATIO_MEASURES",
 ]
+
+
+class _Entry(Protocol):
+    """An entry of a vocabulary: anything with a key."""
+
+    @property
+    def key(self) -> str: ...
+
+
+_E = TypeVar("_E", bound=_Entry)
+
+
+def _by_key(*entries: _E) -> dict[str, _E]:
+    """A vocabulary's entries by key, in the order given."""
+    return {entry.key: entry for entry in entries}
 
 
 @dataclass(frozen=True)
@@ -44,28 +60,23 @@ class Design:
 
 _TRIAL, _OBSERVATIONAL, _STUDY = "MedicalTrial", "MedicalObservationalStudy", "MedicalStudy"
 
-DESIGNS: dict[str, Design] = {
-    design.key: design
-    for design in (
-        Design("meta-analysis", "Meta-analysis", 1, "review", _STUDY),
-        Design("systematic-review", "Systematic review", 1, "review", _STUDY),
-        Design("randomized-controlled-trial", "Randomized controlled trial", 2, "trial", _TRIAL, "RandomizedTrial"),
-        Design("non-randomized-trial", "Non-randomized trial", 3, "trial", _TRIAL),
-        Design("cohort", "Cohort study", 4, "observational", _OBSERVATIONAL, "CohortStudy"),
-        Design("registry-analysis", "Registry analysis", 4, "observational", _OBSERVATIONAL, "Registry"),
-        Design("case-control", "Case-control study", 5, "observational", _OBSERVATIONAL, "Observational"),
-        Design("cross-sectional", "Cross-sectional study", 6, "observational", _OBSERVATIONAL, "CrossSectional"),
-        Design(
-            "mortality-trend-analysis", "Mortality trend analysis", 6, "observational", _OBSERVATIONAL, "Observational"
-        ),
-        Design("biomarker-study", "Biomarker study", 6, "observational", _OBSERVATIONAL, "Observational"),
-        Design("case-series", "Case series", 7, "observational", _OBSERVATIONAL, "CaseSeries"),
-        Design("case-report", "Case report", 8, "other", _STUDY),
-        Design("guideline", "Guideline", 2, "review", None),
-        Design("narrative-review", "Narrative review", 8, "review", None),
-        Design("other", "Other design", 9, "other", _STUDY),
-    )
-}
+DESIGNS: dict[str, Design] = _by_key(
+    Design("meta-analysis", "Meta-analysis", 1, "review", _STUDY),
+    Design("systematic-review", "Systematic review", 1, "review", _STUDY),
+    Design("randomized-controlled-trial", "Randomized controlled trial", 2, "trial", _TRIAL, "RandomizedTrial"),
+    Design("non-randomized-trial", "Non-randomized trial", 3, "trial", _TRIAL),
+    Design("cohort", "Cohort study", 4, "observational", _OBSERVATIONAL, "CohortStudy"),
+    Design("registry-analysis", "Registry analysis", 4, "observational", _OBSERVATIONAL, "Registry"),
+    Design("case-control", "Case-control study", 5, "observational", _OBSERVATIONAL, "Observational"),
+    Design("cross-sectional", "Cross-sectional study", 6, "observational", _OBSERVATIONAL, "CrossSectional"),
+    Design("mortality-trend-analysis", "Mortality trend analysis", 6, "observational", _OBSERVATIONAL, "Observational"),
+    Design("biomarker-study", "Biomarker study", 6, "observational", _OBSERVATIONAL, "Observational"),
+    Design("case-series", "Case series", 7, "observational", _OBSERVATIONAL, "CaseSeries"),
+    Design("case-report", "Case report", 8, "other", _STUDY),
+    Design("guideline", "Guideline", 2, "review", None),
+    Design("narrative-review", "Narrative review", 8, "review", None),
+    Design("other", "Other design", 9, "other", _STUDY),
+)
 
 DESIGN_KEYS: tuple[str, ...] = tuple(DESIGNS)
 
@@ -80,14 +91,11 @@ class Blinding:
     """The schema.org member of MedicalTrialDesign."""
 
 
-BLINDINGS: dict[str, Blinding] = {
-    blinding.key: blinding
-    for blinding in (
-        Blinding("open-label", "Open label", "OpenTrial"),
-        Blinding("single-blind", "Single blind", "SingleBlindedTrial"),
-        Blinding("double-blind", "Double blind", "DoubleBlindedTrial"),
-    )
-}
+BLINDINGS: dict[str, Blinding] = _by_key(
+    Blinding("open-label", "Open label", "OpenTrial"),
+    Blinding("single-blind", "Single blind", "SingleBlindedTrial"),
+    Blinding("double-blind", "Double blind", "DoubleBlindedTrial"),
+)
 
 BLINDING_KEYS: tuple[str, ...] = tuple(BLINDINGS)
 
@@ -105,18 +113,15 @@ class Measure:
     """Whether no effect is 1 and the axis logarithmic (otherwise no effect is 0 and the axis linear)."""
 
 
-MEASURES: dict[str, Measure] = {
-    measure.key: measure
-    for measure in (
-        Measure("hazard-ratio", "HR", "Hazard ratio", ratio=True),
-        Measure("odds-ratio", "OR", "Odds ratio", ratio=True),
-        Measure("risk-ratio", "RR", "Risk ratio", ratio=True),
-        Measure("rate-ratio", "rate ratio", "Rate ratio", ratio=True),
-        Measure("mean-difference", "MD", "Mean difference", ratio=False),
-        Measure("risk-difference", "RD", "Risk difference", ratio=False),
-        Measure("percent-change", "% change", "Percent change", ratio=False),
-    )
-}
+MEASURES: dict[str, Measure] = _by_key(
+    Measure("hazard-ratio", "HR", "Hazard ratio", ratio=True),
+    Measure("odds-ratio", "OR", "Odds ratio", ratio=True),
+    Measure("risk-ratio", "RR", "Risk ratio", ratio=True),
+    Measure("rate-ratio", "rate ratio", "Rate ratio", ratio=True),
+    Measure("mean-difference", "MD", "Mean difference", ratio=False),
+    Measure("risk-difference", "RD", "Risk difference", ratio=False),
+    Measure("percent-change", "% change", "Percent change", ratio=False),
+)
 
 MEASURE_KEYS: tuple[str, ...] = tuple(MEASURES)
 RATIO_MEASURES = frozenset(key for key, measure in MEASURES.items() if measure.ratio)
