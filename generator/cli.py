@@ -24,10 +24,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from generator.derive.related import explain
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
-from generator.read.content import SLUG_RULE, STUDIES_DIR, StudyCache, load_content
-from generator.read.model import Study, is_slug
+from generator.read.content import STUDIES_DIR, StudyCache, load_content
+from generator.read.model import Study
 from generator.render.pages import SiteOptions
-from generator.urls import reserved_name
+from generator.urls import SLUG_RULE, is_slug, taken_address
 
 __all__ = ["main", "study_schema"]
 
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the generated Markdown tree (what MkDocs builds) to DIR")
     export.add_argument("out", type=Path, metavar="DIR")
-    export.add_argument("--site-url", default="https://example.org/", help="absolute URL of the site, for feeds")
+    export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
     return parser
@@ -143,8 +143,8 @@ def _new(args: argparse.Namespace) -> int:
     if not is_slug(args.slug):
         _say(f"`{args.slug}` is not a valid slug: {SLUG_RULE}", stream=sys.stderr)
         return USAGE_ERROR
-    if taken := reserved_name("studies", args.slug):
-        _say(f"`{args.slug}` would take the address of {taken}; choose another slug", stream=sys.stderr)
+    if taken := taken_address("studies", args.slug, "slug"):
+        _say(taken, stream=sys.stderr)
         return USAGE_ERROR
     target = args.root / STUDIES_DIR / f"{args.slug}.yaml"
     if target.exists():

@@ -17,14 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.text import TERMINAL_UNSAFE
+
 __all__ = ["GeneratorError", "ContentError", "Problem", "format_path", "printable"]
 
-# What a terminal or a CI log would act on instead of showing: C0 and C1 controls and DEL (escape sequences,
-# a newline that starts a forged line), line and paragraph separators, bidirectional marks, embeddings,
-# overrides and isolates (text that reads differently from what it is), lone surrogates (the undecodable
-# bytes of a file name, as Python's surrogateescape gives them) and "##[", which a GitHub runner obeys
-# anywhere in a line as a legacy workflow command.
-_UNPRINTABLE = re.compile("##\\[|[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "##[": "#\\x23["}
 
 
@@ -34,7 +30,7 @@ def printable(text: str) -> str:
     The escapes are Python's (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``); ``##[`` becomes ``#\\x23[``.
     Everything else, backslashes included, is kept as it is.
     """
-    return _UNPRINTABLE.sub(_escape, text)
+    return TERMINAL_UNSAFE.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -6,12 +6,10 @@ so the site MkDocs builds and the exported Markdown tree are the same.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.derive.collector import collector_paused
 from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
 from generator.errors import ContentError, Problem
 from generator.read.content import Content, StudyCache, StudyRecord, load_content
@@ -50,25 +48,12 @@ def generate(
     builds (``mkdocs serve``) reuse study pages whose inputs did not change,
     and ``study_cache`` study files that did not change.
     """
-    with _collector_paused():
+    with collector_paused():
         content = load_content(root, cache=study_cache)
         lists = related_lists(content, related, drafts=options.drafts)
         pages = build_pages(content, options, lists, page_cache)
         written = written_pages(content, {page.src for page in pages})
         return Generated(content, lists, pages, build_files(content, options, lists), written)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: generation makes many objects and no cycles
-    worth collecting, and repeated full collections made large sites build in more than linear time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def templates_for(root: Path) -> Path:

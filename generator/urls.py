@@ -16,17 +16,38 @@ from functools import lru_cache
 
 __all__ = [
     "RESERVED_NAMES",
+    "SLUG_MAX_LENGTH",
+    "SLUG_PATTERN",
+    "SLUG_RULE",
+    "absolute_url",
     "condition_src",
     "file_href",
+    "is_slug",
     "page_url",
     "paged_src",
     "relative_href",
-    "reserved_name",
     "study_src",
+    "taken_address",
     "topic_slug",
     "topic_src",
     "year_src",
 ]
+
+# A slug names a study and is the last segment of its page's address (studies/<slug>/); the keys of
+# conditions (conditions/<key>/) and of authors follow the same rule.  The pattern is written ^...$ for
+# JSON Schema (ECMA-262) and always matched whole (Python's $ also matches before a final newline); digits
+# are [0-9], because Python's \d takes every script's digits and ECMA-262's only ASCII ones.
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 80
+SLUG_RULE = (
+    f"lowercase letters a-z, digits and single hyphens, at most {SLUG_MAX_LENGTH} characters (like `low-dose-il2-sle`)"
+)
+"""The slug rule in words, for messages."""
+
+
+def is_slug(name: str) -> bool:
+    """Whether ``name`` is a slug, as :data:`SLUG_RULE` says."""
+    return len(name) <= SLUG_MAX_LENGTH and re.fullmatch(SLUG_PATTERN, name) is not None
 
 
 # The names the site gives its own files and folders, by the folder editors' names go in ("" is the top of
@@ -56,9 +77,15 @@ RESERVED_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def reserved_name(folder: str, name: str) -> str | None:
-    """What the site itself keeps at ``name`` in ``folder`` (any case), or None when the name is free."""
-    return RESERVED_NAMES[folder].get(name.casefold())
+def taken_address(folder: str, name: str, what: str, shown: str = "") -> str | None:
+    """Why ``name`` cannot go in ``folder`` because the site keeps that address (in any case) for itself, or None.
+
+    "`index` would take the address of the list of all topics (/topics/); choose another ``what``"; ``shown``
+    names it in the message instead of ```name``` (a topic is shown as its label, not its slug).
+    """
+    if taken := RESERVED_NAMES[folder].get(name.casefold()):
+        return f"{shown or f'`{name}`'} would take the address of {taken}; choose another {what}"
+    return None
 
 
 def page_url(src: str) -> str:
@@ -69,6 +96,17 @@ def page_url(src: str) -> str:
     if stem.endswith("/index"):
         stem = stem[: -len("/index")]
     return stem + "/"
+
+
+def absolute_url(site_url: str, target: str = "") -> str:
+    """The absolute address of ``target`` on the site whose address is ``site_url``.
+
+    ``target`` is a page's source path (``studies/x.md`` gives ``<site_url>studies/x/``) or the path in the site
+    of any other file or folder (``feed.xml``, ``conditions/sle/``); "" is the site itself.  As in MkDocs'
+    canonical links, ``site_url`` is taken as a folder: it gets a final slash when it has none.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return base + (page_url(target) if target.endswith(".md") else target)
 
 
 def relative_href(from_src: str, to_src: str, fragment: str = "") -> str:
@@ -119,7 +157,7 @@ def paged_src(first_src: str, number: int) -> str:
     return first_src if number == 1 else f"{page_url(first_src)}page/{number}.md"
 
 
-TOPIC_SLUG_LENGTH = 80
+TOPIC_SLUG_LENGTH = SLUG_MAX_LENGTH  # a topic's address segment is bounded like a study's
 _ASCII_WORD = re.compile("[a-z0-9]+")
 _DIGEST_BYTES = 10  # 80 bits, 16 base32 letters: no two labels meet by chance, and making them meet takes ~2**40 tries
 

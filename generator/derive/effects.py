@@ -27,6 +27,7 @@ from typing import Literal
 from scipy.stats import chi2_contingency, fisher_exact, norm
 
 from generator.read.values import ResultValue
+from generator.read.vocabulary import MEASURES
 
 __all__ = [
     "EventCount",
@@ -34,8 +35,6 @@ __all__ = [
     "NumberNeeded",
     "Comparison",
     "PAudit",
-    "MEASURE_LABELS",
-    "RATIO_MEASURES",
     "SOURCE_COUNTS",
     "SOURCE_APPROXIMATE",
     "arm_events",
@@ -53,20 +52,6 @@ __all__ = [
 
 SOURCE_COUNTS = "computed from the counts"
 SOURCE_APPROXIMATE = "from % and arm size, approximate"
-
-MEASURE_LABELS: dict[str, str] = {
-    "hazard-ratio": "HR",
-    "odds-ratio": "OR",
-    "risk-ratio": "RR",
-    "rate-ratio": "rate ratio",
-    "mean-difference": "MD",
-    "risk-difference": "RD",
-    "percent-change": "% change",
-}
-"""Display label of each effect measure of the contract."""
-
-RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
-"""Measures whose no-effect value is 1 (and that belong on a log scale); the others' is 0."""
 
 _MINUS = "\u2212"  # typographic minus: "−0.6" does not read as a dash
 _INFINITY = "\u221e"
@@ -450,11 +435,11 @@ def describe_effect(
 ) -> str:
     """An editor-written effect estimate in words: "HR 1.18 (95% CI 1.08 to 1.29)".
 
-    ``measure`` is one of the contract's measures (see :data:`MEASURE_LABELS`).
+    ``measure`` is a key of :data:`generator.read.vocabulary.MEASURES`.
     Numbers may be given as text to keep trailing zeros as written.
     """
     try:
-        label = MEASURE_LABELS[measure]
+        label = MEASURES[measure].label
     except KeyError:
         raise ValueError(f"unknown effect measure {measure!r}") from None
     # A percent change reads better with the label after the number: "−12.5% change".

@@ -64,21 +64,21 @@ The module is pure: no MkDocs, no files, no clock.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import math
 import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from scipy import sparse
+
+from generator.derive.collector import collector_paused
 
 __all__ = [
     "ConditionTerms",
@@ -771,30 +771,13 @@ _CHUNK_ROWS = 2048
 """Studies ranked at once: bounds the memory of the sparse products."""
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the engine runs.
-
-    The engine builds millions of small acyclic objects, which the collector
-    would otherwise traverse again and again: pausing it halves the time on a
-    large corpus.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute_related(
     studies: Iterable[RelatedInput],
     conditions: Mapping[str, ConditionTerms],
     config: RelatedConfig | None = None,
 ) -> dict[str, tuple[RelatedItem, ...]]:
     """The "More like this" list of every published study, keyed by slug (in slug order)."""
-    with _cyclic_gc_paused():
+    with collector_paused():
         corpus = _build_corpus(studies, conditions, config or RelatedConfig())
         lists: dict[str, tuple[RelatedItem, ...]] = {}
         for start in range(0, len(corpus.studies), _CHUNK_ROWS):
@@ -811,7 +794,7 @@ def explain(
     config: RelatedConfig | None = None,
 ) -> str:
     """A text table of the list of ``slug``: every item, every signal's points, and why."""
-    with _cyclic_gc_paused():
+    with collector_paused():
         corpus = _build_corpus(studies, conditions, config or RelatedConfig())
     if slug not in corpus.position:
         raise KeyError(f"no published study with the slug {slug!r}")

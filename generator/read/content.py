@@ -20,10 +20,10 @@ from pydantic import RootModel
 from generator.errors import ContentError, Problem
 from generator.read.confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
 from generator.read.loader import Document, parse_yaml
-from generator.read.model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study, is_slug
+from generator.read.model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study
 from generator.read.pages import page_markdown, page_source
 from generator.read.validate import closest, describe, study_problems, validate_model
-from generator.urls import reserved_name
+from generator.urls import SLUG_RULE, is_slug, taken_address
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
 
@@ -33,7 +33,6 @@ PAGES_DIR = Path("content/pages")
 CONDITIONS_FILE = Path("site_data/conditions.yaml")
 AUTHORS_FILE = Path("site_data/authors.yaml")
 SITE_FOLDER = {STUDIES_DIR: "studies", PAGES_DIR: ""}  # where each folder's files are served
-SLUG_RULE = "lowercase letters a-z, digits and single hyphens, at most 80 characters (like `low-dose-il2-sle`)"
 
 
 @dataclass(frozen=True)
@@ -155,9 +154,8 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
         elif not is_slug(stem):
             problems.append(Problem(display, 1, 1, "", f"file name `{stem}` must be a slug: {SLUG_RULE}"))
-        elif taken := reserved_name(SITE_FOLDER[folder], stem):
-            message = f"file name `{stem}` would take the address of {taken}; choose another name"
-            problems.append(Problem(display, 1, 1, "", message))
+        elif taken := taken_address(SITE_FOLDER[folder], stem, "name"):
+            problems.append(Problem(display, 1, 1, "", f"file name {taken}"))
         elif stem.casefold() in seen:
             problems.append(Problem(display, 1, 1, "", f"same name as {seen[stem.casefold()]}, ignoring case"))
         else:

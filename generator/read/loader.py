@@ -16,7 +16,6 @@ by hand, because no library offers all of what editors need at once:
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import ContentError, Problem, format_path
+from generator.text import LONE_SURROGATE
 
 __all__ = [
     "Document",
@@ -49,10 +49,6 @@ MAX_REPORTED = 20
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TOO_DEEP = f"nested too deeply; the limit is {MAX_DEPTH} levels"
-# A lone surrogate ("\ud800" escaped in a quoted string) is half of a character: UTF-8 cannot write it and
-# no text field can use it.  Keys are names, so control and invisible characters in one are refused too (they
-# would be echoed raw to the editor's terminal in "unknown key" messages).
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
@@ -226,7 +222,7 @@ class _Converter:
     def _node(self, node: Node, path: Path_, depth: int) -> Any:
         self._tick(node, path)
         if depth > MAX_DEPTH:
-            raise _LimitExceeded(self._problem(node, path, f"nested too deeply; the limit is {MAX_DEPTH} levels"))
+            raise _LimitExceeded(self._problem(node, path, _TOO_DEEP))
         if path not in self.document.values:
             self.document.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _ALLOWED_TAGS:
@@ -234,7 +230,8 @@ class _Converter:
             self.problems.append(self._problem(node, path, f"the tag `{tag}` is not allowed; remove it"))
             return None
         if isinstance(node, ScalarNode):
-            if match := _SURROGATE.search(node.value):  # libyaml refuses these; PyYAML's own reader does not
+            # Half of a character, which no text field can use; libyaml refuses these, PyYAML's own reader does not.
+            if match := LONE_SURROGATE.search(node.value):
                 self.problems.append(self._problem(node, path, _surrogate_message(match.group())))
                 return None
             return None if not node.style and node.value in _NULLS else node.value  # plain style: None or ""
@@ -252,6 +249,8 @@ class _Converter:
                 self._refuse(key_node, path, f"{what} is not supported here")
                 continue
             key = key_node.value
+            # A key is a name: one with a control or invisible character would be echoed raw to the editor's
+            # terminal in "unknown key" messages.
             if not key.isprintable():
                 self._refuse(key_node, path, _key_message(key))
                 continue
@@ -268,7 +267,7 @@ class _Converter:
 
 def _key_message(key: str) -> str:
     character = next(character for character in key if not character.isprintable())
-    if _SURROGATE.match(character):
+    if LONE_SURROGATE.match(character):
         return _surrogate_message(character)
     code = f"U+{ord(character):04X}"
     name = unicodedata.name(character, "")

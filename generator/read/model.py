@@ -15,15 +15,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import KW_ONLY, dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, RootModel, WithJsonSchema
 
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
-from generator.read.vocabulary import DESIGN_KEYS
-from generator.urls import reserved_name
+from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, MEASURE_KEYS
+from generator.text import NOT_PLAIN_TEXT
+from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN, taken_address
 
 __all__ = [
     "Arm",
@@ -38,20 +39,13 @@ __all__ = [
     "Source",
     "Study",
     "StudyDetails",
-    "EFFECT_MEASURES",
-    "RATIO_MEASURES",
-    "SLUG_PATTERN",
     "REQUIRED_CONDITIONS",
-    "is_slug",
     "matches_whole",
 ]
 
 # Patterns are written ^...$ for the JSON Schema (ECMA-262) and checked here with matches_whole, because
 # Python's $ also matches before a final newline ("sle\n").  Digits are [0-9]: Python's \d takes every
-# script's digits, ECMA-262's only ASCII ones.
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-SLUG_MAX_LENGTH = 80
-KEY_PATTERN = SLUG_PATTERN
+# script's digits, ECMA-262's only ASCII ones.  The slug pattern is the addresses' (generator.urls).
 ARM_KEY_PATTERN = r"^[a-z0-9_]+$"
 DOI_PATTERN = r"^10\.[0-9]{4,9}/\S+$"
 PMID_PATTERN = r"^[0-9]{1,9}$"
@@ -65,32 +59,15 @@ DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 MAX_NUMBER = 1_000_000_000
 MAX_COUNT = 100_000_000
 
-EffectMeasure = Literal[
-    "hazard-ratio",
-    "odds-ratio",
-    "risk-ratio",
-    "rate-ratio",
-    "mean-difference",
-    "risk-difference",
-    "percent-change",
-]
-EFFECT_MEASURES: tuple[str, ...] = get_args(EffectMeasure)
-RATIO_MEASURES = frozenset({"hazard-ratio", "odds-ratio", "risk-ratio", "rate-ratio"})
-
 REQUIRED_CONDITIONS = (
     "sle", "lupus-nephritis", "ssc", "myositis", "aps", "aav", "ra", "psa", "axspa", "gout",
     "sjogrens", "gca", "pmr", "oa", "osteoporosis", "fibromyalgia", "still-disease", "behcet",
     "jia", "other-rheumatic",
 )  # fmt: skip
 
-# Characters that are never legitimate in an editor's plain text: control
-# characters (tab and newline aside) and the bidirectional overrides that can
-# make text display differently from what it is.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 def _visible(value: str) -> str:
-    if match := _FORBIDDEN.search(value):
+    if match := NOT_PLAIN_TEXT.search(value):
         code = f"U+{ord(match.group()):04X}"
         if name := unicodedata.name(match.group(), ""):
             raise ValueError(f"contains the invisible character {name} ({code}); remove it")
@@ -116,11 +93,6 @@ def matches_whole(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None
 
 
-def is_slug(name: str) -> bool:
-    """Whether ``name`` is a slug: lowercase letters, digits and single hyphens, at most 80 characters."""
-    return len(name) <= SLUG_MAX_LENGTH and matches_whole(SLUG_PATTERN, name)
-
-
 def _pattern(pattern: str, rule: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         if not matches_whole(pattern, value):
@@ -134,8 +106,8 @@ def _free_in(folder: str, what: str) -> Callable[[str], str]:
     """A check that a name does not take an address the site keeps for itself in ``folder``."""
 
     def check(name: str) -> str:
-        if taken := reserved_name(folder, name):
-            raise ValueError(f"`{name}` would take the address of {taken}; choose another {what}")
+        if problem := taken_address(folder, name, what):
+            raise ValueError(problem)
         return name
 
     return check
@@ -246,7 +218,10 @@ Slug = Annotated[
         SLUG_PATTERN, "must be lowercase letters, digits and single hyphens (like `low-dose-il2`)", SLUG_MAX_LENGTH
     ),
 ]
-Key = Annotated[str, Pattern(KEY_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", 80)]
+# Condition and author keys are slugs too: conditions/<key>/ is a page's address.
+Key = Annotated[
+    str, Pattern(SLUG_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", SLUG_MAX_LENGTH)
+]
 ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
 ArmKey = Annotated[str, Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)]
 IsoDate = Annotated[
@@ -254,7 +229,7 @@ IsoDate = Annotated[
     BeforeValidator(_iso_date),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
-Count = Annotated[int, Field(ge=1, le=100_000_000)]
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 # A number kept as the editor wrote it ("0.30", "19.00"), so it is shown with the precision reported.
 NumberText = Annotated[str, Field(max_length=30), AfterValidator(_number_text), WithJsonSchema({"type": "number"})]
 ResultText = Annotated[
@@ -281,9 +256,14 @@ PValue = Annotated[
 ]
 
 if TYPE_CHECKING:
-    DesignKey = str  # a key of vocabulary.DESIGNS: a table, which a type checker cannot turn into a Literal
+    # Keys of the vocabulary's tables, which a type checker cannot turn into Literals.
+    DesignKey = str
+    BlindingKey = str
+    EffectMeasure = str
 else:
     DesignKey = Literal[DESIGN_KEYS]
+    BlindingKey = Literal[BLINDING_KEYS]
+    EffectMeasure = Literal[MEASURE_KEYS]
 
 
 class _Strict(BaseModel):
@@ -332,7 +312,7 @@ class StudyDetails(_Strict):
     """The ``study:`` block: design, population, arms and results."""
 
     design: DesignKey
-    blinding: Literal["open-label", "single-blind", "double-blind"] | None = None
+    blinding: BlindingKey | None = None
     comparator: Annotated[str, Text(1, 200)] | None = None
     setting: Annotated[str, Text(1, 200)] | None = None
     country: Annotated[

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem
 from generator.read.loader import Document
-from generator.read.model import RATIO_MEASURES, Study
-from generator.urls import reserved_name, topic_slug
+from generator.read.model import Study
+from generator.read.vocabulary import RATIO_MEASURES
+from generator.urls import taken_address, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
 
@@ -153,9 +154,8 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     problems += _duplicates(document, ("also_conditions",), study.also_conditions)
     problems += _duplicates(document, ("topics",), [topic.casefold().strip() for topic in study.topics])
     for index, topic in enumerate(study.topics):
-        if taken := reserved_name("topics", topic_slug(topic)):
-            message = f"{shown(topic)} would take the address of {taken}; choose another label"
-            problems.append(document.problem(("topics", index), message))
+        if taken := taken_address("topics", topic_slug(topic), "label", shown(topic)):
+            problems.append(document.problem(("topics", index), taken))
     problems += _duplicates(document, ("authors",), study.authors)
     problems += _duplicates(document, ("study", "arms"), [arm.key for arm in study.study.arms], "arm key")
     arm_keys = [arm.key for arm in study.study.arms]
@@ -206,7 +206,7 @@ def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Probl
                 problems.append(document.problem((*path, name), message))
                 break
             if not MIN_RATIO <= value <= MAX_RATIO:  # beyond these a log scale has no room (and no study reports them)
-                message = f"{measure} must be between 0.000001 and 1,000,000 (got {text})"
+                message = f"{measure} must be between {MIN_RATIO:f} and {MAX_RATIO:,.0f} (got {text})"
                 problems.append(document.problem((*path, name), message))
                 break
     if ci is not None:

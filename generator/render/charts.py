@@ -23,7 +23,9 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import NamedTuple
 
-from generator.derive.effects import MEASURE_LABELS, RATIO_MEASURES, describe_effect, format_number
+from generator.derive.effects import describe_effect, format_number
+from generator.read.vocabulary import MEASURES
+from generator.text import NOT_XML
 
 __all__ = [
     "ArmValue",
@@ -49,7 +51,7 @@ class ForestRow(NamedTuple):
     """
 
     label: str
-    measure: str  # a key of effects.MEASURE_LABELS
+    measure: str  # a key of read.vocabulary.MEASURES
     estimate: float | str
     ci_low: float | str | None = None
     ci_high: float | str | None = None
@@ -70,17 +72,6 @@ _HEADING_CHARS = 80
 # Without a stylesheet the arms still differ: each is a different strength of currentColor.
 _ARM_OPACITY = ("0.85", "0.45", "0.65", "0.3")
 
-_AXIS_NAMES = {
-    "hazard-ratio": "Hazard ratio",
-    "odds-ratio": "Odds ratio",
-    "risk-ratio": "Risk ratio",
-    "rate-ratio": "Rate ratio",
-    "mean-difference": "Mean difference",
-    "risk-difference": "Risk difference",
-    "percent-change": "Percent change",
-}
-# Characters XML 1.0 forbids even when escaped; a label containing one would make the page unparsable.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -168,9 +159,9 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
     if not forest:
         raise ValueError("a forest plot needs at least one row")
     for row in forest:
-        if row.measure not in MEASURE_LABELS:
+        if row.measure not in MEASURES:
             raise ValueError(f"unknown effect measure {row.measure!r}")
-    logarithmic = {row.measure in RATIO_MEASURES for row in forest}
+    logarithmic = {MEASURES[row.measure].ratio for row in forest}
     if len(logarithmic) == 2:
         raise ValueError("a forest plot cannot mix ratios (log scale) with differences (linear scale)")
     log = logarithmic.pop()
@@ -207,7 +198,7 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
         parts.append(_line(x, bottom, x, bottom + 5, "re-chart-axis"))
         parts.append(_text(x, bottom + 19, _tick_label(tick), None, "re-chart-tick", anchor="middle"))
     measures = {row.measure for row in forest}
-    name = _AXIS_NAMES[measures.pop()] if len(measures) == 1 else ("Ratio" if log else "Difference")
+    name = MEASURES[measures.pop()].axis if len(measures) == 1 else ("Ratio" if log else "Difference")
     caption = f"{name} (log scale)" if log else name
     middle_x = (_PLOT_LEFT + _PLOT_RIGHT) / 2
     parts.append(_text(middle_x, bottom + 38, caption, None, "re-chart-caption", anchor="middle"))
@@ -331,7 +322,7 @@ def _line(
 
 def _clean(text: str) -> str:
     """Text without the characters XML cannot carry, and on one line."""
-    return " ".join(_XML_FORBIDDEN.sub("", text).split())
+    return " ".join(NOT_XML.sub("", text).split())
 
 
 def _xml(text: str) -> str:

@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from generator.derive.citation import CitedWork, bibtex, registry_url, ris
 from generator.derive.effects import (
-    RATIO_MEASURES,
     Comparison,
     EventCount,
     PAudit,
@@ -30,10 +29,16 @@ from generator.derive.effects import (
 from generator.read.content import StudyRecord
 from generator.read.model import Arm, Effect, Outcome
 from generator.read.values import parse_result_value
+from generator.read.vocabulary import RATIO_MEASURES
 from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
+from generator.urls import page_url, study_src
 
-__all__ = ["Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work", "citation_files", "registry_links",
-           "effect_text", "outcomes_primary_first"]  # fmt: skip
+__all__ = ["BIBTEX_FILE", "RIS_FILE", "Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work",
+           "citation_files", "registry_links", "effect_text", "outcomes_primary_first"]  # fmt: skip
+
+BIBTEX_FILE = "citation.bib"
+RIS_FILE = "citation.ris"
+"""The names of a study's citation files, which lie beside its page (``studies/<slug>/citation.ris``)."""
 
 
 @dataclass(frozen=True)
@@ -187,9 +192,10 @@ def citation_files(record: StudyRecord) -> dict[str, str]:
     work = cited_work(record)
     if work is None:
         return {}
+    folder = page_url(study_src(record.slug))
     return {
-        f"studies/{record.slug}/citation.bib": bibtex(record.slug.replace("-", "_"), work),
-        f"studies/{record.slug}/citation.ris": ris(work),
+        folder + BIBTEX_FILE: bibtex(record.slug.replace("-", "_"), work),
+        folder + RIS_FILE: ris(work),
     }
 
 

@@ -22,7 +22,6 @@ The module is pure: no MkDocs, no files, no clock (dates come from the studies).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -30,7 +29,9 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 
 from generator.read.content import Content, StudyRecord
-from generator.urls import condition_src, file_href, page_url, study_src
+from generator.render.jsontext import json_file
+from generator.text import NOT_XML
+from generator.urls import absolute_url, condition_src, file_href, page_url, study_src
 
 __all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
 
@@ -47,11 +48,6 @@ JSON_FILE = "feed.json"
 # function of the content (no clock), and any real study is newer.
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
-# Characters outside the XML 1.0 Char production
-# (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 # --------------------------------------------------------------------------- public API
 
@@ -67,14 +63,14 @@ def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, 
     ``conditions/<key>/feed.json`` for every condition of the vocabulary, so
     a reader can subscribe to a condition before its first study appears.
     """
-    base = _base(site_url)
-    files = _feed_pair(studies, content, base, site_name, "", site_name)
+    site_url = _checked(site_url)
+    files = _feed_pair(studies, content, site_url, site_name, "", site_name)
     members_of = _by_condition(studies)
     for key, condition in sorted(content.conditions.items()):
         members = members_of.get(key, [])
         title = f"{site_name}: {condition.name}"
         folder = page_url(condition_src(key))
-        files |= _feed_pair(members, content, base, site_name, folder, title)
+        files |= _feed_pair(members, content, site_url, site_name, folder, title)
     return files
 
 
@@ -104,11 +100,11 @@ def feed_links(src: str, condition_key: str | None, *, condition_name: str | Non
 # --------------------------------------------------------------------------- shared
 
 
-def _base(site_url: str) -> str:
-    """``site_url`` with the trailing slash the joins below rely on."""
+def _checked(site_url: str) -> str:
+    """``site_url``, once it is known to be an absolute http(s) address (feed readers need absolute links)."""
     if not re.match(r"^https?://[^\s/]+", site_url or ""):
         raise ValueError(f"feeds need an absolute http(s) site_url, got {site_url!r}")
-    return site_url if site_url.endswith("/") else site_url + "/"
+    return site_url
 
 
 def _by_condition(studies: Sequence[StudyRecord]) -> dict[str, list[StudyRecord]]:
@@ -122,18 +118,18 @@ def _by_condition(studies: Sequence[StudyRecord]) -> dict[str, list[StudyRecord]
 
 
 def _feed_pair(
-    studies: Sequence[StudyRecord], content: Content, base: str, site_name: str, folder: str, title: str
+    studies: Sequence[StudyRecord], content: Content, site_url: str, site_name: str, folder: str, title: str
 ) -> dict[str, bytes]:
     chosen = list(studies[:FEED_LIMIT])
-    home = base + folder
+    home = absolute_url(site_url, folder)
     return {
-        folder + ATOM_FILE: _atom(chosen, content, base, site_name, home, title),
-        folder + JSON_FILE: _json_feed(chosen, content, base, home, title),
+        folder + ATOM_FILE: _atom(chosen, content, site_url, site_name, home, title),
+        folder + JSON_FILE: _json_feed(chosen, content, site_url, home, title),
     }
 
 
-def _study_url(base: str, record: StudyRecord) -> str:
-    return base + page_url(study_src(record.slug))
+def _study_url(site_url: str, record: StudyRecord) -> str:
+    return absolute_url(site_url, study_src(record.slug))
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -163,10 +159,10 @@ def _xml_text(text: str, fallback: str = "") -> str:
 
     A title left empty takes ``fallback``: feedgen refuses an empty title.
     """
-    return _NOT_XML_CHAR.sub("", text) or fallback
+    return NOT_XML.sub("", text) or fallback
 
 
-def _atom(studies: list[StudyRecord], content: Content, base: str, site_name: str, home: str, title: str) -> bytes:
+def _atom(studies: list[StudyRecord], content: Content, site_url: str, site_name: str, home: str, title: str) -> bytes:
     feed = FeedGenerator()
     feed.id(home + ATOM_FILE)
     feed.title(_xml_text(title, home))
@@ -177,13 +173,13 @@ def _atom(studies: list[StudyRecord], content: Content, base: str, site_name: st
     feed.language("en")
     feed.updated(max((_midnight(_modified(r)) for r in studies), default=_EPOCH))
     for record in studies:
-        _atom_entry(feed, record, content, base)
+        _atom_entry(feed, record, content, site_url)
     atom: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return atom
 
 
-def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, base: str) -> None:
-    study, url = record.study, _study_url(base, record)
+def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, site_url: str) -> None:
+    study, url = record.study, _study_url(site_url, record)
     entry = feed.add_entry(order="append")  # feedgen prepends by default; keep newest first
     entry.id(url)
     entry.title(_xml_text(study.title, record.slug))
@@ -205,35 +201,24 @@ def _unique(labels: Iterable[str]) -> list[str]:
 # --------------------------------------------------------------------------- JSON Feed
 
 
-def _json_text(value: Any) -> Any:
-    """``value`` with lone surrogates replaced: UTF-8 cannot encode them, everything else JSON escapes."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_json_text(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _json_text(item) for key, item in value.items()}
-    return value
-
-
 def _rfc3339(day: dt.date) -> str:
     return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _json_feed(studies: list[StudyRecord], content: Content, base: str, home: str, title: str) -> bytes:
+def _json_feed(studies: list[StudyRecord], content: Content, site_url: str, home: str, title: str) -> bytes:
     document = {
         "version": JSON_FEED_VERSION,
         "title": title,
         "home_page_url": home,
         "feed_url": home + JSON_FILE,
         "language": "en",
-        "items": [_json_item(record, content, base) for record in studies],
+        "items": [_json_item(record, content, site_url) for record in studies],
     }
-    return json.dumps(_json_text(document), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    return json_file(document)
 
 
-def _json_item(record: StudyRecord, content: Content, base: str) -> dict[str, Any]:
-    study, url = record.study, _study_url(base, record)
+def _json_item(record: StudyRecord, content: Content, site_url: str) -> dict[str, Any]:
+    study, url = record.study, _study_url(site_url, record)
     item: dict[str, Any] = {
         "id": url,
         "url": url,

@@ -36,16 +36,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
 from generator.read.content import Content, StudyRecord
-from generator.read.model import EFFECT_MEASURES, Effect, Outcome, Source
-from generator.read.vocabulary import DESIGN_KEYS, DESIGNS
-from generator.urls import page_url, study_src
+from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
+from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, DESIGNS, MEASURE_KEYS
+from generator.render.jsontext import json_file
+from generator.text import LONE_SURROGATE
+from generator.urls import SLUG_PATTERN, absolute_url, study_src
 
 __all__ = [
     "OUTCOME_COLUMNS",
@@ -106,7 +107,6 @@ OUTCOME_COLUMNS = (
 # Characters that make a spreadsheet read a cell as a formula when they lead it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -123,15 +123,14 @@ def open_data(
     a draft can never leak through it.  ``site_url`` is the absolute address
     of the site, used for each study's ``url``.
     """
-    base = site_url if site_url.endswith("/") else site_url + "/"
     shown = {record.slug for record in studies}
-    records = [_study_json(r, content, base, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
-    document = {"$schema": base + SCHEMA_PATH, "count": len(records), "studies": records}
+    records = [_study_json(r, content, site_url, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
+    document = {"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(records), "studies": records}
     return {
-        "studies.json": _json_bytes(document),
+        "studies.json": json_file(document),
         "studies.csv": _csv_bytes(STUDY_COLUMNS, (_study_row(item) for item in records)),
         "outcomes.csv": _csv_bytes(OUTCOME_COLUMNS, (row for r in studies for row in _outcome_rows(r))),
-        SCHEMA_PATH: _json_bytes(STUDIES_JSON_SCHEMA),
+        SCHEMA_PATH: json_file(STUDIES_JSON_SCHEMA),
     }
 
 
@@ -148,11 +147,11 @@ def neutralise_cell(text: str) -> str:
 # --------------------------------------------------------------------------- studies.json
 
 
-def _study_json(record: StudyRecord, content: Content, base: str, related: list[str]) -> dict[str, Any]:
+def _study_json(record: StudyRecord, content: Content, site_url: str, related: list[str]) -> dict[str, Any]:
     study, details = record.study, record.study.study
     return {
         "slug": record.slug,
-        "url": base + page_url(study_src(record.slug)),
+        "url": absolute_url(site_url, study_src(record.slug)),
         "title": study.title,
         "published": study.published.isoformat(),
         "updated": study.updated.isoformat() if study.updated else None,
@@ -228,12 +227,6 @@ def _source_json(source: Source | None) -> dict[str, Any] | None:
     }
 
 
-def _json_bytes(document: Any) -> bytes:
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    # Lone surrogates cannot be encoded as UTF-8; they can only come from a broken source.
-    return _SURROGATE.sub("\ufffd", text).encode("utf-8") + b"\n"
-
-
 # --------------------------------------------------------------------------- CSV
 
 
@@ -288,8 +281,9 @@ def _in_arm_order(results: Mapping[str, str], labels: Mapping[str, str]) -> list
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell: lists joined, then neutralised once (only the cell's start reaches a formula)."""
-    return neutralise_cell(_SURROGATE.sub("\ufffd", _text(value)))
+    """A CSV cell: lists joined, each lone surrogate (which UTF-8 cannot encode) made U+FFFD, then neutralised
+    once (only the cell's start reaches a formula)."""
+    return neutralise_cell(LONE_SURROGATE.sub("\ufffd", _text(value)))
 
 
 def _text(value: Any) -> str:
@@ -336,7 +330,7 @@ def _closed(properties: dict[str, Any], description: str) -> dict[str, Any]:
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
-_SLUG = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
 _RESULTS = {
     "type": "object",
     "description": "arm key → the result as written: a percentage (55.2%), a count (16/29) or a number (9)",
@@ -345,7 +339,7 @@ _RESULTS = {
 
 _EFFECT = _closed(
     {
-        "measure": {"enum": list(EFFECT_MEASURES)},
+        "measure": {"enum": list(MEASURE_KEYS)},
         "estimate": {"type": "number"},
         "ci": _nullable({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}),
         "ci_level": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
@@ -369,7 +363,7 @@ _STUDY = _closed(
         "key_findings": _strings(),
         "design": {"enum": list(DESIGN_KEYS)},
         "design_name": _TEXT,
-        "blinding": _nullable({"enum": ["open-label", "single-blind", "double-blind"]}),
+        "blinding": _nullable({"enum": list(BLINDING_KEYS)}),
         "comparator": _nullable(_TEXT),
         "setting": _nullable(_TEXT),
         "country": _strings(),
@@ -380,7 +374,7 @@ _STUDY = _closed(
             "type": "array",
             "items": _closed(
                 {
-                    "key": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                    "key": {"type": "string", "pattern": ARM_KEY_PATTERN},
                     "label": _TEXT,
                     "participants": _nullable({"type": "integer", "minimum": 1}),
                     "intervention": _nullable(_TEXT),

@@ -24,8 +24,10 @@ from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.read.content import Content, StudyRecord
-from generator.read.vocabulary import DESIGNS
+from generator.read.vocabulary import BLINDINGS, DESIGNS
 from generator.render.evidence import (
+    BIBTEX_FILE,
+    RIS_FILE,
     citation_files,
     cited_work,
     derived_rows,
@@ -40,8 +42,16 @@ from generator.render.parallel import map_in_processes
 from generator.render.sanitise import markdown_to_safe_html
 from generator.render.structured import head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
-from generator.urls import condition_src, paged_src, relative_href, study_src, topic_slug, topic_src, year_src
-from generator.urls import page_url as page_url_of
+from generator.urls import (
+    absolute_url,
+    condition_src,
+    paged_src,
+    relative_href,
+    study_src,
+    topic_slug,
+    topic_src,
+    year_src,
+)
 
 __all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages", "default_head"]
 
@@ -267,7 +277,7 @@ def _render_study(
         "comments": options.comments,
     }
     meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}
-    page_url = options.site_url.rstrip("/") + "/" + page_url_of(src)
+    page_url = absolute_url(options.site_url, src)
     head = "\n".join(
         [
             head_html(record, content, page_url, options.site_name),
@@ -306,7 +316,7 @@ def _facts(record: StudyRecord) -> list[tuple[str, str]]:
     details = record.study.study
     facts = [
         ("Design", DESIGNS[details.design].name),
-        ("Blinding", details.blinding.replace("-", " ").capitalize() if details.blinding else None),
+        ("Blinding", BLINDINGS[details.blinding].label if details.blinding else None),
         ("Comparator", details.comparator),
         ("Participants", f"{details.participants:,}" if details.participants else None),
         ("Population", details.population),
@@ -377,8 +387,8 @@ def _source(record: StudyRecord) -> dict[str, Any] | None:
         "links": links,
         "registrations": source.registration,
         "reference": reference_text(work) if work else None,
-        "bibtex": "citation.bib" if work else None,
-        "ris": "citation.ris" if work else None,
+        "bibtex": BIBTEX_FILE if work else None,  # beside the page, so its own name is the link
+        "ris": RIS_FILE if work else None,
     }
 
 

@@ -7,13 +7,12 @@ tags.  :func:`site_head_html` gives the OpenGraph and Twitter tags of any
 other page.  The canonical link is the theme's job and is not repeated here.
 
 The vocabulary follows schema.org: ``MedicalTrial`` with ``trialDesign``
-members (RandomizedTrial, DoubleBlindedTrial, SingleBlindedTrial, OpenTrial,
-PlaceboControlledTrial, MultiCenterTrial, SingleCenterTrial,
-InternationalTrial) and ``MedicalObservationalStudy`` with ``studyDesign``
-members (CohortStudy, CrossSectional, CaseSeries, Registry, Observational;
-schema.org has no case-control member, so a case-control study is
-Observational).  Reviews and other designs are the umbrella ``MedicalStudy``;
-guidelines and narrative reviews describe no study of their own.
+members (the design's and the blinding's, PlaceboControlledTrial,
+MultiCenterTrial, SingleCenterTrial, InternationalTrial) and
+``MedicalObservationalStudy`` with the design's ``studyDesign`` member.
+Reviews and other designs are the umbrella ``MedicalStudy``; guidelines and
+narrative reviews describe no study of their own.  Each design's and
+blinding's schema.org names are in :mod:`generator.read.vocabulary`.
 
 All text is untrusted.  JSON-LD sits inside ``<script>``, where HTML escaping
 does not apply and ``</script>`` in a title would end the element, so the
@@ -26,7 +25,6 @@ The module is pure: no MkDocs, no files, no clock.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from html import escape
@@ -36,25 +34,15 @@ from urllib.parse import urljoin
 from generator.derive.citation import doi_url, pubmed_url, registry_url
 from generator.read.content import Content, StudyRecord
 from generator.read.model import Source, Study
-from generator.read.vocabulary import DESIGNS
+from generator.read.vocabulary import BLINDINGS, DESIGNS
+from generator.render.jsontext import json_text
+from generator.text import NOT_IN_ATTRIBUTE
 from generator.urls import condition_src, relative_href, study_src
 
 __all__ = ["head_html", "json_ld", "site_head_html", "script_json"]
 
 SCHEMA = "https://schema.org/"
 
-_OBSERVATIONAL_DESIGNS = {
-    "cohort": "CohortStudy",
-    "registry-analysis": "Registry",
-    "cross-sectional": "CrossSectional",
-    "case-series": "CaseSeries",
-    "case-control": "Observational",
-    "mortality-trend-analysis": "Observational",
-    "biomarker-study": "Observational",
-}
-_TRIAL_DESIGNS = {"randomized-controlled-trial", "non-randomized-trial"}
-_UMBRELLA_DESIGNS = {"meta-analysis", "systematic-review", "case-report", "other"}
-_BLINDING = {"double-blind": "DoubleBlindedTrial", "single-blind": "SingleBlindedTrial", "open-label": "OpenTrial"}
 _MULTI_CENTRE = re.compile(r"\bmulti-?\s?cent(?:er|re)", re.IGNORECASE)
 _SINGLE_CENTRE = re.compile(r"\bsingle-?\s?cent(?:er|re)", re.IGNORECASE)
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
@@ -63,10 +51,6 @@ _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
 # start "</script" or "<!--", and U+2028/U+2029 end lines in old JavaScript.
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
-# Control characters (tab and newlines aside) and lone surrogates: HTML has no
-# use for them in an attribute and UTF-8 cannot encode a surrogate.
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # --------------------------------------------------------------------------- public API
@@ -128,8 +112,7 @@ def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str
 
 def script_json(data: Any) -> str:
     """``data`` as a ``<script type="application/ld+json">`` element no text inside can break out of."""
-    # json.dumps escapes control characters; lone surrogates it leaves raw, and UTF-8 cannot carry them.
-    text = _SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False, indent=2))
+    text = json_text(data)
     text = _SCRIPT_UNSAFE.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
@@ -174,17 +157,15 @@ def _condition(key: str, record: StudyRecord, content: Content, page_url: str) -
 def _study_entity(record: StudyRecord, content: Content, page_url: str) -> dict[str, Any] | None:
     """The study itself: a trial, an observational study, a study of another kind, or None."""
     details = record.study.study
-    design = details.design
-    entity: dict[str, Any]
-    if design in _TRIAL_DESIGNS:
-        entity = {"@type": "MedicalTrial", "trialDesign": _trial_designs(record.study)}
-    elif design in _OBSERVATIONAL_DESIGNS:
-        entity = {"@type": "MedicalObservationalStudy", "studyDesign": SCHEMA + _OBSERVATIONAL_DESIGNS[design]}
-    elif design in _UMBRELLA_DESIGNS:
-        entity = {"@type": "MedicalStudy"}
-    else:
+    design = DESIGNS[details.design]
+    if design.schema_type is None:
         return None
-    entity["description"] = DESIGNS[design].name
+    entity: dict[str, Any] = {"@type": design.schema_type}
+    if design.schema_type == "MedicalTrial":
+        entity["trialDesign"] = _trial_designs(record.study)
+    elif design.schema_design:
+        entity["studyDesign"] = SCHEMA + design.schema_design
+    entity["description"] = design.name
     entity["healthCondition"] = _conditions(record, content, page_url)
     if details.country:
         entity["studyLocation"] = [{"@type": "Country", "name": country} for country in details.country]
@@ -199,9 +180,10 @@ def _study_entity(record: StudyRecord, content: Content, page_url: str) -> dict[
 def _trial_designs(study: Study) -> list[str]:
     """The schema.org ``MedicalTrialDesign`` members the study file supports."""
     details = study.study
-    members = ["RandomizedTrial"] if details.design == "randomized-controlled-trial" else []
+    design = DESIGNS[details.design].schema_design
+    members = [design] if design else []
     if details.blinding:
-        members.append(_BLINDING[details.blinding])
+        members.append(BLINDINGS[details.blinding].trial_design)
     if details.comparator and _PLACEBO.search(details.comparator):
         members.append("PlaceboControlledTrial")
     # The setting is free text; only an explicit "multicentre"/"single-centre" is read.
@@ -265,4 +247,4 @@ def _meta_tags(meta: Iterable[tuple[str, str, str]]) -> list[str]:
 
 def _attribute(text: str) -> str:
     """Plain text for an attribute: one line, no control characters, HTML-escaped."""
-    return escape(" ".join(_NOT_TEXT.sub("", text).split()), quote=True)
+    return escape(" ".join(NOT_IN_ATTRIBUTE.sub("", text).split()), quote=True)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from generator.errors import ContentError
 from generator.read.content import Content, load_content, parse_study
-from generator.read.model import _FORBIDDEN
 from generator.render.pages import SiteOptions, build_files, build_pages
+from generator.text import NOT_PLAIN_TEXT as _FORBIDDEN
 
 from ..conftest import ROOT, Project
 from .test_hostile import BASE, dangers

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "generator"
+PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 
 ROOT_MODULES = frozenset({"__init__", "__main__", "cli", "errors", "urls", "pipeline", "text"})
 """The only modules allowed directly in generator/, outside the stage folders."""

@@ -1,0 +1,24 @@
+"""JSON as the site writes it: the open data, the JSON Feed and the JSON-LD of study pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.text import LONE_SURROGATE
+
+__all__ = ["json_file", "json_text"]
+
+
+def json_text(data: Any) -> str:
+    """``data`` as JSON indented by two spaces, every character as itself except what JSON escapes.
+
+    JSON escapes control characters; a lone surrogate, which it leaves raw and
+    UTF-8 cannot encode, becomes U+FFFD.
+    """
+    return LONE_SURROGATE.sub("\ufffd", json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def json_file(data: Any) -> bytes:
+    """``data`` as the bytes of a UTF-8 JSON file: :func:`json_text` and a final newline."""
+    return (json_text(data) + "\n").encode("utf-8")

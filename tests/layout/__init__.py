@@ -1,0 +1,1 @@
+"""How the package is laid out: import direction, one home per rule, packaging."""
