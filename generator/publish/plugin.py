@@ -24,16 +24,15 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from generator.derive.related import RelatedConfig
 from generator.errors import ContentError
-from generator.pipeline import generate, templates_for
-from generator.publish.config import PluginOptions, page_settings_problem, settings_problem
+from generator.pipeline import generate
+from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import docs_problems
 from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
-from generator.publish.sitefolder import AtomicSiteDir, site_dir_problem
+from generator.publish.sitefolder import AtomicSiteDir
 from generator.read.content import StudyCache
 from generator.render.csp import add_policy, theme_script_hashes
-from generator.render.pages import Comments, GeneratedPage, SiteOptions, default_head
+from generator.render.pages import GeneratedPage, default_head
 
 __all__ = ["RheumEvidencePlugin"]
 
@@ -44,10 +43,6 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 WATCHED = ("content", "site_data", "templates")
-SOURCES = ("content", "site_data", "templates", "generator")
-PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
-COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
-COMMENTS_SCRIPT = "assets/comments.js"
 SEARCH_PAGE = "search.md"
 
 
@@ -88,29 +83,13 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
                 "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
                 "around build(), as `mkdocs build` does"
             )
-        if not config.use_directory_urls:
-            raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
-        site_url = config.site_url or "http://127.0.0.1:8000/"
-        if problem := page_settings_problem(config, site_url):
-            raise PluginError(problem)
-        root = Path(config.config_file_path).resolve().parent
-        if problem := settings_problem(root, config.docs_dir, config.theme.custom_dir):
-            raise PluginError(problem)
+        root = project_root(config)
+        check_settings(config, root)
         publishing = not (self.serving or self.previewing)
         if publishing:
-            _refuse_site_dir(Path(config.site_dir), root)
-        options = SiteOptions(
-            drafts=self.config.drafts,
-            site_url=site_url,
-            site_name=config.site_name,
-            templates_dir=templates_for(root),
-            per_page=self.config.per_page,
-            home_latest=self.config.home_latest,
-            comments=_comments(config.extra.get("comments")),
-        )
-        related = RelatedConfig(**self.config.related)
-        if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(COMMENTS_SCRIPT)
+            check_site_dir(Path(config.site_dir), root)
+        options = self.config.site_options(config, root)
+        related = self.config.related.related_config()
         self.comments = options.comments is not None
         try:
             caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
@@ -218,7 +197,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change."""
-        root = Path(config.config_file_path).resolve().parent
+        root = project_root(config)
         for folder in WATCHED:
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
@@ -288,25 +267,5 @@ def _nothing_built(error: ContentError) -> str:
     return f"{_count(error)}; nothing was built:\n{error}"
 
 
-def _refuse_site_dir(site_dir: Path, root: Path) -> None:
-    """Refuse a site_dir that is a link or would put the build over the project's sources."""
-    sources = {f"{name}/": root / name for name in SOURCES} | {"the generator's code": PACKAGE}
-    if problem := site_dir_problem(site_dir, root, sources):
-        shown = site_dir.relative_to(root).as_posix() if site_dir.is_relative_to(root) else str(site_dir)
-        raise PluginError(f"site_dir `{shown}` {problem}; build into a folder of its own, such as `site`")
-
-
 def _unchanged() -> bool:
     return False
-
-
-def _comments(settings: Any) -> Comments | None:
-    """Giscus settings from ``extra.comments``, or None when comments are off."""
-    if not settings:
-        return None
-    if not isinstance(settings, dict):
-        raise PluginError("extra.comments must be a mapping with " + ", ".join(COMMENT_KEYS))
-    missing = [key for key in COMMENT_KEYS if not str(settings.get(key) or "").strip()]
-    if missing:
-        raise PluginError(f"extra.comments is missing: {', '.join(missing)}")
-    return Comments(*(str(settings[key]) for key in COMMENT_KEYS))
