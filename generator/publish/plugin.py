@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -29,7 +29,7 @@ from generator.pipeline import generate
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import docs_problems
 from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
-from generator.publish.sitefolder import AtomicSiteDir
+from generator.publish.sitefolder import Publication
 from generator.read.content import StudyCache
 from generator.render.csp import add_policy, theme_script_hashes
 from generator.render.pages import GeneratedPage, default_head
@@ -61,11 +61,10 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.written: dict[str, str] = {}  # the HTML of each hand-written page, by source path
         self.comments = False
         self.checked_pages: dict[str, str] = {}  # hand-written page file name → the text that was checked
-        self.started = self.previewing = self.finished = False
-        self.publisher: AtomicSiteDir | None = None
+        self.started = self.previewing = False
+        self.publication: Publication | None = None
         self.theme_env: Any = None
         self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
-        self.published: tuple[MkDocsConfig, str] | None = None  # the build's config and its real site_dir
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
@@ -108,19 +107,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(self.pages))
         if publishing:
-            self._start_publisher(config)
+            self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
-
-    def _start_publisher(self, config: MkDocsConfig) -> None:
-        """Point MkDocs at a fresh staging folder beside site_dir; on_shutdown swaps it in."""
-        site_dir = Path(config.site_dir)
-        self.publisher = AtomicSiteDir(site_dir)
-        try:
-            config.site_dir = str(self.publisher.start())
-        except OSError as error:
-            self._discard()
-            raise PluginError(f"cannot prepare a folder to build into beside {site_dir.resolve()}: {error}") from None
-        self.published, self.finished = (config, str(site_dir)), False
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Build exactly the checked hand-written pages, and add the generated ones in no hand-written page's place."""
@@ -220,7 +208,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             index_site(site_dir)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
-        self.finished = True
+        if self.publication is not None:
+            self.publication.finished = True
 
     def on_build_error(self, *, error: Exception) -> None:
         """Discard a failed build (strict-mode warnings included); the previous site stays as it was."""
@@ -232,30 +221,16 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self._publish()
 
     def _publish(self) -> None:
-        """Swap a finished build in, or throw an unfinished one away; site_dir names the real folder again."""
-        if self.publisher is None or not self.finished:
-            self._discard()
-            return
-        publisher, self.publisher = self.publisher, None
-        self._restore_site_dir()
-        try:
-            publisher.commit()
-        except OSError as error:
-            message = f"the new site could not replace {publisher.site_dir}: {error}; the last good site stays"
-            raise Abort(message) from None
+        """Swap a finished build in, or throw an unfinished one away."""
+        if self.publication is not None:
+            publication, self.publication = self.publication, None
+            publication.publish()
 
     def _discard(self) -> None:
-        if self.publisher is not None:
-            self.publisher.abort()
-            self.publisher = None
-        self._restore_site_dir()
-
-    def _restore_site_dir(self) -> None:
-        """Point the build's config back at the real site folder (`mkdocs gh-deploy` publishes what it names)."""
-        if self.published is not None:
-            config, site_dir = self.published
-            config.site_dir = site_dir
-            self.published = None
+        """Throw a staged build away; the previous site stays."""
+        if self.publication is not None:
+            publication, self.publication = self.publication, None
+            publication.abort()
 
 
 def _count(error: ContentError) -> str:
