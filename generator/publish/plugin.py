@@ -21,18 +21,19 @@ from urllib.parse import urlsplit
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.utils import get_relative_url
 
 from generator.errors import ContentError
 from generator.pipeline import generate
+from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
-from generator.publish.files import docs_problems
+from generator.publish.files import add_generated, docs_problems
 from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
 from generator.publish.sitefolder import Publication
 from generator.read.content import StudyCache
 from generator.render.csp import add_policy, theme_script_hashes
-from generator.render.pages import GeneratedPage, default_head
+from generator.render.pages import GeneratedPage
 
 __all__ = ["RheumEvidencePlugin"]
 
@@ -54,13 +55,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.page_cache: dict[str, GeneratedPage] = {}
         self.study_cache: StudyCache = {}
         self.previous: dict[str, str] = {}
-        self.pages: list[GeneratedPage] = []
-        self.files: dict[str, str | bytes] = {}
-        self.heads: dict[str, str] = {}  # by source path of every generated page
-        self.bodies: dict[str, str] = {}
-        self.written: dict[str, str] = {}  # the HTML of each hand-written page, by source path
-        self.comments = False
-        self.checked_pages: dict[str, str] = {}  # hand-written page file name → the text that was checked
+        self.build = Build()
         self.started = self.previewing = False
         self.publication: Publication | None = None
         self.theme_env: Any = None
@@ -75,7 +70,6 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and render everything before MkDocs touches the site folder."""
-        self.bodies = {}
         self._discard()  # a build() whose on_shutdown never came
         if not self.started:
             raise PluginError(
@@ -89,70 +83,52 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             check_site_dir(Path(config.site_dir), root)
         options = self.config.site_options(config, root)
         related = self.config.related.related_config()
-        self.comments = options.comments is not None
         try:
             caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
             generated = generate(root, options, related, *caches)
         except ContentError as error:
-            if self.serving and self.pages:
+            if self.serving and self.build.pages:
                 # Raising would stall `mkdocs serve` until the file is fixed; keep serving the last good pages.
                 # The messages go to a logger of our own, which strict mode does not count as warnings.
                 serve_log.error("%s; still serving the last good version:\n%s", _count(error), error)
+                self.build = self.build.again()
                 return config
             raise PluginError(_nothing_built(error)) from None
-        self.pages, self.files = generated.pages, generated.files
-        self.checked_pages = {Path(page.file).name: page.text for page in generated.content.pages}
-        self.heads = {page.src: page.head for page in self.pages}
-        self.written = generated.written
+        self.build = Build.of(generated, options)
         studies = len(generated.content.visible(drafts=options.drafts))
-        log.info("%d studies, %d generated pages", studies, len(self.pages))
+        log.info("%d studies, %d generated pages", studies, len(generated.pages))
         if publishing:
             self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Build exactly the checked hand-written pages, and add the generated ones in no hand-written page's place."""
-        if problems := docs_problems(files, config.docs_dir, self.checked_pages):
+        if problems := docs_problems(files, config.docs_dir, self.build.checked):
             if not self.serving:
                 raise PluginError(_nothing_built(ContentError(problems)))
             serve_log.error("%s", ContentError(problems))  # a preview leaves the unchecked files out
-        for page in self.pages:
-            if files.get_file_from_path(page.src) is not None:
-                raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
-            file = File.generated(config, page.src, content=page.text)
-            if self.serving and self.dirty and self.previous.get(page.src) == page.text:
-                file.is_modified = _unchanged  # `mkdocs serve --dirty` then skips rendering it again
-            files.append(file)
-        for path, text in self.files.items():
-            files.append(File.generated(config, path, content=text))
+        add_generated(files, config, self.build, self._changed if self.serving else None)
         if self.serving:
-            current = {id(page) for page in self.pages}
+            current = {id(page) for page in self.build.pages}
             self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
-            self.previous = {page.src: page.text for page in self.pages}
+            self.previous = {page.src: page.text for page in self.build.pages}
         return files
 
-    def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Every page's HTML is made by the generator: keep it and give MkDocs' Markdown nothing to convert.
+    def _changed(self, page: GeneratedPage) -> bool:
+        """Whether `mkdocs serve --dirty` must render ``page`` again."""
+        return not (self.dirty and self.previous.get(page.src) == page.text)
 
-        Generated pages are HTML already; hand-written pages were converted and cleaned with the content.
-        """
-        src = page.file.src_uri
-        if src in self.written:
-            self.bodies[src] = self.written[src]
-        elif src in self.heads:
-            self.bodies[src] = markdown
-        else:
-            return markdown
-        return ""
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""
+        return self.build.hold(page.file.src_uri, markdown)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Put the page's HTML back in place of the (empty) conversion."""
-        return self.bodies.pop(page.file.src_uri, html)
+        """Put the page's HTML, kept by the build, back in place of the (empty) conversion."""
+        return self.build.html(page.file.src_uri, html)
 
     def on_page_context(self, context: dict[str, Any], /, *, page: Any, config: MkDocsConfig, nav: Any) -> dict:
-        """Hand the page's extra <head> (feed links, structured data) to the theme."""
-        src = page.file.src_uri
-        context["extra_head"] = self.heads.get(src) or default_head(src)
+        """Hand the build's extra <head> of the page (feed links, structured data) to the theme."""
+        context["extra_head"] = self.build.head(page.file.src_uri)
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
@@ -181,7 +157,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if base_url not in self.script_hashes:
             features = config.theme.get("features") or []
             self.script_hashes[base_url] = theme_script_hashes(self.theme_env, base_url, features)
-        return add_policy(html, self.script_hashes[base_url], comments=self.comments, wasm=wasm)
+        return add_policy(html, self.script_hashes[base_url], comments=self.build.comments, wasm=wasm)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change."""
@@ -240,7 +216,3 @@ def _count(error: ContentError) -> str:
 
 def _nothing_built(error: ContentError) -> str:
     return f"{_count(error)}; nothing was built:\n{error}"
-
-
-def _unchanged() -> bool:
-    return False
