@@ -13,7 +13,6 @@ run the plugins' ``on_startup`` and ``on_shutdown`` around it, as
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,21 +28,21 @@ from generator.pipeline import generate
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import add_generated, docs_problems
-from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
+from generator.publish.problems import nothing_built
+from generator.publish.search import SearchIndexError, index_site
+from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
-from generator.read.content import StudyCache
 from generator.render.csp import add_policy, theme_script_hashes
-from generator.render.pages import GeneratedPage
+from generator.render.pages import SiteOptions
 
 __all__ = ["RheumEvidencePlugin"]
 
 log = get_plugin_logger(__name__)
-serve_log = logging.getLogger("rheum_evidence.serve")
-if not serve_log.handlers:
-    serve_log.addHandler(logging.StreamHandler())
-    serve_log.propagate = False
 
-WATCHED = ("content", "site_data", "templates")
+NOT_STARTED = (
+    "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
+    "around build(), as `mkdocs build` does"
+)
 SEARCH_PAGE = "search.md"
 
 
@@ -51,72 +50,59 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
     """Generate the study pages, listings and data files of Rheum Evidence."""
 
     def __init__(self) -> None:
-        self.serving = self.dirty = False
-        self.page_cache: dict[str, GeneratedPage] = {}
-        self.study_cache: StudyCache = {}
-        self.previous: dict[str, str] = {}
+        self.session = Session()
         self.build = Build()
-        self.started = self.previewing = False
         self.publication: Publication | None = None
         self.theme_env: Any = None
         self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
-        self.serving = command == "serve"
-        self.dirty = dirty
-        self.page_cache, self.study_cache, self.previous = {}, {}, {}
-        self.started, self.previewing = True, False
+        """Start the command's session: `mkdocs serve` previews into MkDocs' own temporary folder."""
+        self.session = Session.start(command, dirty=dirty)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load, validate and render everything before MkDocs touches the site folder."""
+        """Check the settings and generate everything before MkDocs touches the site folder; stage a publication."""
         self._discard()  # a build() whose on_shutdown never came
-        if not self.started:
-            raise PluginError(
-                "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
-                "around build(), as `mkdocs build` does"
-            )
+        if not self.session.started:
+            raise PluginError(NOT_STARTED)
         root = project_root(config)
         check_settings(config, root)
-        publishing = not (self.serving or self.previewing)
-        if publishing:
+        if self.session.publishes:
             check_site_dir(Path(config.site_dir), root)
-        options = self.config.site_options(config, root)
-        related = self.config.related.related_config()
-        try:
-            caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
-            generated = generate(root, options, related, *caches)
-        except ContentError as error:
-            if self.serving and self.build.pages:
-                # Raising would stall `mkdocs serve` until the file is fixed; keep serving the last good pages.
-                # The messages go to a logger of our own, which strict mode does not count as warnings.
-                serve_log.error("%s; still serving the last good version:\n%s", _count(error), error)
-                self.build = self.build.again()
-                return config
-            raise PluginError(_nothing_built(error)) from None
-        self.build = Build.of(generated, options)
-        studies = len(generated.content.visible(drafts=options.drafts))
-        log.info("%d studies, %d generated pages", studies, len(generated.pages))
-        if publishing:
+        self.build = self._generate(root, self.config.site_options(config, root))
+        if self.session.publishes:
             self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Build exactly the checked hand-written pages, and add the generated ones in no hand-written page's place."""
-        if problems := docs_problems(files, config.docs_dir, self.build.checked):
-            if not self.serving:
-                raise PluginError(_nothing_built(ContentError(problems)))
-            serve_log.error("%s", ContentError(problems))  # a preview leaves the unchecked files out
-        add_generated(files, config, self.build, self._changed if self.serving else None)
-        if self.serving:
-            current = {id(page) for page in self.build.pages}
-            self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
-            self.previous = {page.src: page.text for page in self.build.pages}
-        return files
+    def _generate(self, root: Path, options: SiteOptions) -> Build:
+        """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
+        preview = self.session.preview
+        related = self.config.related.related_config()
+        try:
+            generated = generate(root, options, related, *(preview.caches() if preview else (None, None)))
+        except ContentError as error:
+            last = preview.keep_serving(error) if preview else None
+            if last is None:
+                raise PluginError(nothing_built(error)) from None
+            return last
+        studies = len(generated.content.visible(drafts=options.drafts))
+        log.info("%d studies, %d generated pages", studies, len(generated.pages))
+        build = Build.of(generated, options)
+        if preview is not None:
+            preview.last = build
+        return build
 
-    def _changed(self, page: GeneratedPage) -> bool:
-        """Whether `mkdocs serve --dirty` must render ``page`` again."""
-        return not (self.dirty and self.previous.get(page.src) == page.text)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Build exactly the checked hand-written pages, plus the build's pages and files; a preview remembers them."""
+        preview = self.session.preview
+        if problems := docs_problems(files, config.docs_dir, self.build.checked):
+            if preview is None:
+                raise PluginError(nothing_built(ContentError(problems)))
+            preview.left_out(ContentError(problems))
+        add_generated(files, config, self.build, preview.changed if preview else None)
+        if preview is not None:
+            preview.remember(self.build.pages)
+        return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""
@@ -141,14 +127,14 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
         Previews are left without one: `mkdocs serve` injects its live-reload script.
         """
-        if self.serving:
+        if self.session.preview:
             return output
         wasm = page.file.src_uri == SEARCH_PAGE  # Pagefind's index reader is WebAssembly
         return self._with_policy(output, get_relative_url(".", page.url), config, wasm=wasm)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
-        if self.serving or not template_name.endswith(".html"):
+        if self.session.preview or not template_name.endswith(".html"):
             return output_content
         # MkDocs addresses error pages from the site's root path (see its build of 404.html).
         return self._with_policy(output_content, urlsplit(config.site_url or "/").path, config)
@@ -160,15 +146,12 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return add_policy(html, self.script_hashes[base_url], comments=self.build.comments, wasm=wasm)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when study files, vocabularies or templates change."""
-        root = project_root(config)
-        for folder in WATCHED:
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
+        """Rebuild when study files, vocabularies or templates change; publish the first build, not the rebuilds."""
+        watch(server, project_root(config))
         # MkDocs serves only after its first build succeeded: publish that build now, and let rebuilds
         # (`mkdocs serve --clean`) go straight into MkDocs' temporary folder, which no reader relies on.
         self._publish()
-        self.previewing = True
+        self.session.publishes = False
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -178,7 +161,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         each rebuild quick; a plain `mkdocs serve` or a build indexes every time.
         """
         site_dir = Path(config.site_dir)
-        if self.serving and self.dirty and (site_dir / SEARCH_SUBDIR).is_dir():
+        if self.session.preview and self.session.preview.indexed(site_dir):
             return
         try:
             index_site(site_dir)
@@ -193,7 +176,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_shutdown(self) -> None:
         """Publish the build if MkDocs finished it without error; otherwise the previous site stays."""
-        self.started = False
+        self.session = Session()
         self._publish()
 
     def _publish(self) -> None:
@@ -208,11 +191,3 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             publication, self.publication = self.publication, None
             publication.abort()
 
-
-def _count(error: ContentError) -> str:
-    count = len(error.problems)
-    return f"{count} content problem{'s' * (count != 1)}"
-
-
-def _nothing_built(error: ContentError) -> str:
-    return f"{_count(error)}; nothing was built:\n{error}"
