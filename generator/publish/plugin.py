@@ -15,24 +15,22 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
-from mkdocs.utils import get_relative_url
 
 from generator.errors import ContentError
 from generator.pipeline import generate
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import add_generated, docs_problems
+from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
 from generator.publish.search import SearchIndexError, index_site
 from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
-from generator.render.csp import add_policy, theme_script_hashes
 from generator.render.pages import SiteOptions
 
 __all__ = ["RheumEvidencePlugin"]
@@ -43,7 +41,6 @@ NOT_STARTED = (
     "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
     "around build(), as `mkdocs build` does"
 )
-SEARCH_PAGE = "search.md"
 
 
 class RheumEvidencePlugin(BasePlugin[PluginOptions]):
@@ -53,8 +50,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.session = Session()
         self.build = Build()
         self.publication: Publication | None = None
-        self.theme_env: Any = None
-        self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
+        self.policy: PagePolicy | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start the command's session: `mkdocs serve` previews into MkDocs' own temporary folder."""
@@ -118,32 +114,20 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Keep the theme's template environment: the policy's script hashes are made from its templates."""
-        self.theme_env, self.script_hashes = env, {}
+        """Make the pages' policy from the theme's templates; previews get none (`mkdocs serve` injects a script)."""
+        features = config.theme.get("features") or []
+        self.policy = None if self.session.preview else PagePolicy(env, features, comments=self.build.comments)
         return env
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts.
-
-        Previews are left without one: `mkdocs serve` injects its live-reload script.
-        """
-        if self.session.preview:
-            return output
-        wasm = page.file.src_uri == SEARCH_PAGE  # Pagefind's index reader is WebAssembly
-        return self._with_policy(output, get_relative_url(".", page.url), config, wasm=wasm)
+        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts."""
+        return self.policy.page(output, page) if self.policy else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
-        if self.session.preview or not template_name.endswith(".html"):
+        if self.policy is None or not template_name.endswith(".html"):
             return output_content
-        # MkDocs addresses error pages from the site's root path (see its build of 404.html).
-        return self._with_policy(output_content, urlsplit(config.site_url or "/").path, config)
-
-    def _with_policy(self, html: str, base_url: str, config: MkDocsConfig, *, wasm: bool = False) -> str:
-        if base_url not in self.script_hashes:
-            features = config.theme.get("features") or []
-            self.script_hashes[base_url] = theme_script_hashes(self.theme_env, base_url, features)
-        return add_policy(html, self.script_hashes[base_url], comments=self.build.comments, wasm=wasm)
+        return self.policy.error_page(output_content, config.site_url)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change; publish the first build, not the rebuilds."""
