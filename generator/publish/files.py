@@ -20,18 +20,18 @@ __all__ = ["PageFile", "add_generated", "docs_problems"]
 
 
 class PageFile(File):
-    """A generated page, held in memory, that tells `mkdocs build --dirty` whether its text changed.
+    """A generated page, held in memory, that tells a ``--dirty`` build whether its text changed.
 
-    With ``--dirty`` MkDocs reads and renders only the pages whose file says
-    :meth:`is_modified`.  MkDocs' own answer compares the times of a source
-    file and its output, so a file held in memory always says it changed;
-    this subclass answers from the generator instead, which knows each page's
-    text and the text MkDocs built last time.  A subclass is the supported way:
-    :meth:`File.generated` is a classmethod that makes an instance of ``cls``
-    with everything MkDocs sets on a generated file, and ``is_modified`` is
-    the one method MkDocs asks.  (Backing the pages with files on disk would
-    let MkDocs compare times, but would write generated pages out only to read
-    them back.)
+    A dirty build (`mkdocs serve --dirty`) reads and renders only the pages
+    whose file says :meth:`is_modified`.  MkDocs' own answer compares the
+    times of a source file and its output, so a file held in memory always
+    says it changed; this subclass answers from the generator instead, which
+    knows each page's text and the text MkDocs built last time.  Subclassing
+    is the supported way: :meth:`File.generated` is a classmethod that makes
+    an instance of ``cls`` with everything MkDocs sets on a generated file,
+    and ``is_modified`` is the public method MkDocs asks.  (Pages backed by
+    files on disk would let MkDocs compare times, but the generator would
+    write every page out only for MkDocs to read it back.)
     """
 
     modified: bool = True

@@ -9,6 +9,12 @@ the site folder in ``on_shutdown``, once MkDocs has finished without error,
 its strict-mode check included: callers of ``mkdocs.commands.build.build``
 run the plugins' ``on_startup`` and ``on_shutdown`` around it, as
 ``mkdocs build`` does.
+
+The plugin itself only hands each event to one of four objects: the
+command's :class:`~generator.publish.serve.Session` (with a preview's state
+for `mkdocs serve`), the :class:`~generator.publish.build.Build` of the last
+generation, the :class:`~generator.publish.sitefolder.Publication` of the
+build under way, and the pages' :class:`~generator.publish.policy.PagePolicy`.
 """
 
 from __future__ import annotations
@@ -139,11 +145,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the finished build for search; it is published once MkDocs has finished (``on_shutdown``).
-
-        A `mkdocs serve --dirty` preview indexes once, when it starts, to keep
-        each rebuild quick; a plain `mkdocs serve` or a build indexes every time.
-        """
+        """Index the finished build for search (a `--dirty` preview only once, to keep rebuilds quick)."""
         site_dir = Path(config.site_dir)
         if self.session.preview and self.session.preview.indexed(site_dir):
             return
