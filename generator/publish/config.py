@@ -6,7 +6,8 @@ build with MkDocs' own one-line message (``Config value 'plugins': Plugin
 anything is read.  The ranges of the "More like this" options are the
 :class:`~generator.derive.related.Limit` of each :class:`~generator.derive.related.RelatedConfig`
 field, so they have one home.  Site-wide settings that reach every page's
-``<head>`` unescaped (``site_url``, ``site_name``) are checked here too.
+``<head>`` unescaped (``site_url``, ``site_name``), the folders MkDocs reads
+and writes, and the comments settings of ``extra.comments`` are checked here too.
 """
 
 from __future__ import annotations
@@ -20,18 +21,30 @@ from urllib.parse import urlsplit
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from generator.derive.related import Limit, RelatedConfig
+from generator.pipeline import templates_for
+from generator.publish.sitefolder import site_dir_problem
 from generator.read.confine import PAGES, TEMPLATES
 from generator.read.validate import closest
+from generator.render.pages import Comments, SiteOptions
 
 __all__ = [
+    "COMMENTS_SCRIPT",
+    "COMMENT_KEYS",
     "PLAIN_SETTINGS",
     "Bounded",
     "PluginOptions",
     "RelatedOptions",
+    "RelatedSettings",
+    "check_settings",
+    "check_site_dir",
+    "comments_setting",
     "page_settings_problem",
     "plain_setting_problem",
+    "project_root",
     "settings_problem",
     "site_url_problem",
 ]
@@ -45,6 +58,16 @@ _MARKUP = re.compile(r'[<>"]')
 PLAIN_SETTINGS = ("site_name", "site_description", "site_author")
 """Settings the theme prints into pages unescaped, so they must be plain text."""
 _SITE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?" + _SAFE_PATH)
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+"""The address pages are made for when mkdocs.yml sets no ``site_url``."""
+COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
+"""The giscus settings ``extra.comments`` must give, in the order of :class:`Comments`."""
+COMMENTS_SCRIPT = "assets/comments.js"
+"""The script that loads giscus, added to ``extra_javascript`` when comments are on."""
+SOURCES = ("content", "site_data", "templates", "generator")
+"""The project's folders a build may not be written over."""
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The generator package, which a build may not be written over either."""
 
 
 class Bounded(Generic[T], base.BaseConfigOption[T]):
@@ -68,15 +91,23 @@ def _bounded(item: Field[Any]) -> Bounded[float]:
     return Bounded(item.default, item.metadata["limit"])
 
 
-RelatedOptionsConfig: type[base.Config] = type(
+class RelatedSettings(base.Config):
+    """The validated ``related:`` options; :data:`RelatedOptionsConfig` gives it one option per field."""
+
+    def related_config(self) -> RelatedConfig:
+        """The options as the related-studies engine takes them."""
+        return RelatedConfig(**self)
+
+
+RelatedOptionsConfig: type[RelatedSettings] = type(
     "RelatedOptionsConfig",
-    (base.Config,),
+    (RelatedSettings,),
     {item.name: _bounded(item) for item in fields(RelatedConfig)},
 )
 """The ``related:`` options, one typed option per :class:`RelatedConfig` field."""
 
 
-class RelatedOptions(c.SubConfig):
+class RelatedOptions(c.SubConfig[RelatedSettings]):
     """The ``related:`` mapping; a mistyped name is an error with a suggestion, not a warning."""
 
     config_class = RelatedOptionsConfig
@@ -104,6 +135,59 @@ class PluginOptions(base.Config):
     """Studies on the home page."""
     related = RelatedOptions()
     """Weights and limits of "More like this"; see RelatedConfig for the names and defaults."""
+
+    def site_options(self, config: MkDocsConfig, root: Path) -> SiteOptions:
+        """The choices that shape the pages, from these options and MkDocs' settings.
+
+        When ``extra.comments`` turns comments on, their script joins ``extra_javascript``.
+        """
+        comments = comments_setting(config.extra.get("comments"))
+        if comments and COMMENTS_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(COMMENTS_SCRIPT)
+        return SiteOptions(
+            drafts=self.drafts,
+            site_url=config.site_url or DEFAULT_SITE_URL,
+            site_name=config.site_name,
+            templates_dir=templates_for(root),
+            per_page=self.per_page,
+            home_latest=self.home_latest,
+            comments=comments,
+        )
+
+
+def project_root(config: MkDocsConfig) -> Path:
+    """The project folder: the one holding mkdocs.yml."""
+    return Path(config.config_file_path).resolve().parent
+
+
+def check_settings(config: MkDocsConfig, root: Path) -> None:
+    """Stop with a :class:`PluginError` at the first MkDocs setting the site cannot be built with."""
+    if not config.use_directory_urls:
+        raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
+    if problem := page_settings_problem(config, config.site_url or DEFAULT_SITE_URL):
+        raise PluginError(problem)
+    if problem := settings_problem(root, config.docs_dir, config.theme.custom_dir):
+        raise PluginError(problem)
+
+
+def check_site_dir(site_dir: Path, root: Path) -> None:
+    """Stop with a :class:`PluginError` when ``site_dir`` is a link or would put the build over the sources."""
+    sources = {f"{name}/": root / name for name in SOURCES} | {"the generator's code": PACKAGE}
+    if problem := site_dir_problem(site_dir, root, sources):
+        shown = site_dir.relative_to(root).as_posix() if site_dir.is_relative_to(root) else str(site_dir)
+        raise PluginError(f"site_dir `{shown}` {problem}; build into a folder of its own, such as `site`")
+
+
+def comments_setting(settings: object) -> Comments | None:
+    """Giscus settings from ``extra.comments``, or None when comments are off."""
+    if not settings:
+        return None
+    if not isinstance(settings, dict):
+        raise PluginError("extra.comments must be a mapping with " + ", ".join(COMMENT_KEYS))
+    missing = [key for key in COMMENT_KEYS if not str(settings.get(key) or "").strip()]
+    if missing:
+        raise PluginError(f"extra.comments is missing: {', '.join(missing)}")
+    return Comments(*(str(settings[key]) for key in COMMENT_KEYS))
 
 
 def site_url_problem(url: str) -> str | None:

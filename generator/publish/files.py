@@ -3,15 +3,64 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
+from typing import cast
 
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import Problem
+from generator.publish.build import Build
 from generator.read.confine import PAGES
+from generator.render.pages import GeneratedPage
 
-__all__ = ["docs_problems"]
+__all__ = ["PageFile", "add_generated", "docs_problems"]
+
+
+class PageFile(File):
+    """A generated page, held in memory, that tells a ``--dirty`` build whether its text changed.
+
+    A dirty build (`mkdocs serve --dirty`) reads and renders only the pages
+    whose file says :meth:`is_modified`.  MkDocs' own answer compares the
+    times of a source file and its output, so a file held in memory always
+    says it changed; this subclass answers from the generator instead, which
+    knows each page's text and the text MkDocs built last time.  Subclassing
+    is the supported way: :meth:`File.generated` is a classmethod that makes
+    an instance of ``cls`` with everything MkDocs sets on a generated file,
+    and ``is_modified`` is the public method MkDocs asks.  (Pages backed by
+    files on disk would let MkDocs compare times, but the generator would
+    write every page out only for MkDocs to read it back.)
+    """
+
+    modified: bool = True
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, page: GeneratedPage, *, modified: bool) -> PageFile:
+        """The file of ``page``; ``modified`` says whether its text differs from the last one MkDocs built."""
+        file = cast(PageFile, cls.generated(config, page.src, content=page.text))
+        file.modified = modified
+        return file
+
+    def is_modified(self) -> bool:
+        """Whether the page's text changed since MkDocs last built it (asked only by ``--dirty`` builds)."""
+        return self.modified
+
+
+def add_generated(
+    files: Files, config: MkDocsConfig, build: Build, changed: Callable[[GeneratedPage], bool] | None = None
+) -> None:
+    """Add the generated pages, in no hand-written page's place, and the generated data files of ``build``.
+
+    ``changed`` tells which pages changed since the last build; without it, every page did.
+    """
+    for page in build.pages:
+        if files.get_file_from_path(page.src) is not None:
+            raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
+        files.append(PageFile.of(config, page, modified=changed is None or changed(page)))
+    for path, text in build.files.items():
+        files.append(File.generated(config, path, content=text))
 
 
 def docs_problems(files: Files, docs_dir: str, checked: Mapping[str, str]) -> list[Problem]:

@@ -9,31 +9,35 @@ the site folder in ``on_shutdown``, once MkDocs has finished without error,
 its strict-mode check included: callers of ``mkdocs.commands.build.build``
 run the plugins' ``on_startup`` and ``on_shutdown`` around it, as
 ``mkdocs build`` does.
+
+The plugin itself only hands each event to one of four objects: the
+command's :class:`~generator.publish.serve.Session` (with a preview's state
+for `mkdocs serve`), the :class:`~generator.publish.build.Build` of the last
+generation, the :class:`~generator.publish.sitefolder.Publication` of the
+build under way, and the pages' :class:`~generator.publish.policy.PagePolicy`.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, PluginError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
-from mkdocs.utils import get_relative_url
+from mkdocs.structure.files import Files
 
-from generator.derive.related import RelatedConfig
 from generator.errors import ContentError
-from generator.pipeline import generate, templates_for
-from generator.publish.config import PluginOptions, page_settings_problem, settings_problem
-from generator.publish.files import docs_problems
-from generator.publish.search import SEARCH_SUBDIR, SearchIndexError, index_site
-from generator.publish.sitefolder import AtomicSiteDir, site_dir_problem
-from generator.read.content import StudyCache
-from generator.render.csp import add_policy, theme_script_hashes
-from generator.render.pages import Comments, GeneratedPage, SiteOptions, default_head
+from generator.pipeline import generate
+from generator.publish.build import Build
+from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
+from generator.publish.files import add_generated, docs_problems
+from generator.publish.policy import PagePolicy
+from generator.publish.problems import nothing_built
+from generator.publish.search import SearchIndexError, index_site
+from generator.publish.serve import Session, watch
+from generator.publish.sitefolder import Publication
+from generator.render.pages import SiteOptions
 
 if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
@@ -41,214 +45,122 @@ if TYPE_CHECKING:
 __all__ = ["RheumEvidencePlugin"]
 
 log = get_plugin_logger(__name__)
-serve_log = logging.getLogger("rheum_evidence.serve")
-if not serve_log.handlers:
-    serve_log.addHandler(logging.StreamHandler())
-    serve_log.propagate = False
 
-WATCHED = ("content", "site_data", "templates")
-SOURCES = ("content", "site_data", "templates", "generator")
-PACKAGE = Path(__file__).resolve().parents[1]  # the generator package
-COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
-COMMENTS_SCRIPT = "assets/comments.js"
-SEARCH_PAGE = "search.md"
+NOT_STARTED = (
+    "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
+    "around build(), as `mkdocs build` does"
+)
 
 
 class RheumEvidencePlugin(BasePlugin[PluginOptions]):
     """Generate the study pages, listings and data files of Rheum Evidence."""
 
     def __init__(self) -> None:
-        self.serving = self.dirty = False
-        self.page_cache: dict[str, GeneratedPage] = {}
-        self.study_cache: StudyCache = {}
-        self.previous: dict[str, str] = {}
-        self.pages: list[GeneratedPage] = []
-        self.files: dict[str, str | bytes] = {}
-        self.heads: dict[str, str] = {}  # by source path of every generated page
-        self.bodies: dict[str, str] = {}
-        self.written: dict[str, str] = {}  # the HTML of each hand-written page, by source path
-        self.comments = False
-        self.checked_pages: dict[str, str] = {}  # hand-written page file name → the text that was checked
-        self.started = self.previewing = self.finished = False
-        self.publisher: AtomicSiteDir | None = None
-        self.theme_env: Any = None
-        self.script_hashes: dict[str, frozenset[str]] = {}  # by the page's base_url
-        self.published: tuple[MkDocsConfig, str] | None = None  # the build's config and its real site_dir
+        self.session = Session()
+        self.build = Build()
+        self.publication: Publication | None = None
+        self.policy: PagePolicy | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember whether we are serving (previews build into MkDocs' own temporary folder)."""
-        self.serving = command == "serve"
-        self.dirty = dirty
-        self.page_cache, self.study_cache, self.previous = {}, {}, {}
-        self.started, self.previewing = True, False
+        """Start the command's session: `mkdocs serve` previews into MkDocs' own temporary folder."""
+        self.session = Session.start(command, dirty=dirty)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load, validate and render everything before MkDocs touches the site folder."""
-        self.bodies = {}
+        """Check the settings and generate everything before MkDocs touches the site folder; stage a publication."""
         self._discard()  # a build() whose on_shutdown never came
-        if not self.started:
-            raise PluginError(
-                "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
-                "around build(), as `mkdocs build` does"
-            )
-        if not config.use_directory_urls:
-            raise PluginError("rheum-evidence needs `use_directory_urls: true` in mkdocs.yml")
-        site_url = config.site_url or "http://127.0.0.1:8000/"
-        if problem := page_settings_problem(config, site_url):
-            raise PluginError(problem)
-        root = Path(config.config_file_path).resolve().parent
-        if problem := settings_problem(root, config.docs_dir, config.theme.custom_dir):
-            raise PluginError(problem)
-        publishing = not (self.serving or self.previewing)
-        if publishing:
-            _refuse_site_dir(Path(config.site_dir), root)
-        options = SiteOptions(
-            drafts=self.config.drafts,
-            site_url=site_url,
-            site_name=config.site_name,
-            templates_dir=templates_for(root),
-            per_page=self.config.per_page,
-            home_latest=self.config.home_latest,
-            comments=_comments(config.extra.get("comments")),
-        )
-        related = RelatedConfig(**self.config.related)
-        if options.comments and COMMENTS_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(COMMENTS_SCRIPT)
-        self.comments = options.comments is not None
-        try:
-            caches = (self.page_cache, self.study_cache) if self.serving else (None, None)
-            generated = generate(root, options, related, *caches)
-        except ContentError as error:
-            if self.serving and self.pages:
-                # Raising would stall `mkdocs serve` until the file is fixed; keep serving the last good pages.
-                # The messages go to a logger of our own, which strict mode does not count as warnings.
-                serve_log.error("%s; still serving the last good version:\n%s", _count(error), error)
-                return config
-            raise PluginError(_nothing_built(error)) from None
-        self.pages, self.files = generated.pages, generated.files
-        self.checked_pages = {Path(page.file).name: page.text for page in generated.content.pages}
-        self.heads = {page.src: page.head for page in self.pages}
-        self.written = generated.written
-        studies = len(generated.content.visible(drafts=options.drafts))
-        log.info("%d studies, %d generated pages", studies, len(self.pages))
-        if publishing:
-            self._start_publisher(config)
+        if not self.session.started:
+            raise PluginError(NOT_STARTED)
+        root = project_root(config)
+        check_settings(config, root)
+        if self.session.publishes:
+            check_site_dir(Path(config.site_dir), root)
+        self.build = self._generate(root, self.config.site_options(config, root))
+        if self.session.publishes:
+            self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
 
-    def _start_publisher(self, config: MkDocsConfig) -> None:
-        """Point MkDocs at a fresh staging folder beside site_dir; on_shutdown swaps it in."""
-        site_dir = Path(config.site_dir)
-        self.publisher = AtomicSiteDir(site_dir)
+    def _generate(self, root: Path, options: SiteOptions) -> Build:
+        """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
+        preview = self.session.preview
+        related = self.config.related.related_config()
         try:
-            config.site_dir = str(self.publisher.start())
-        except OSError as error:
-            self._discard()
-            raise PluginError(f"cannot prepare a folder to build into beside {site_dir.resolve()}: {error}") from None
-        self.published, self.finished = (config, str(site_dir)), False
+            generated = generate(root, options, related, *(preview.caches() if preview else (None, None)))
+        except ContentError as error:
+            last = preview.keep_serving(error) if preview else None
+            if last is None:
+                raise PluginError(nothing_built(error)) from None
+            return last
+        studies = len(generated.content.visible(drafts=options.drafts))
+        log.info("%d studies, %d generated pages", studies, len(generated.pages))
+        build = Build.of(generated, options)
+        if preview is not None:
+            preview.last = build
+        return build
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Build exactly the checked hand-written pages, and add the generated ones in no hand-written page's place."""
-        if problems := docs_problems(files, config.docs_dir, self.checked_pages):
-            if not self.serving:
-                raise PluginError(_nothing_built(ContentError(problems)))
-            serve_log.error("%s", ContentError(problems))  # a preview leaves the unchecked files out
-        for page in self.pages:
-            if files.get_file_from_path(page.src) is not None:
-                raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
-            file = File.generated(config, page.src, content=page.text)
-            if self.serving and self.dirty and self.previous.get(page.src) == page.text:
-                # `mkdocs serve --dirty` then skips rendering it again; MkDocs has no setting for this
-                file.is_modified = _unchanged  # type: ignore[method-assign]
-            files.append(file)
-        for path, text in self.files.items():
-            files.append(File.generated(config, path, content=text))
-        if self.serving:
-            current = {id(page) for page in self.pages}
-            self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
-            self.previous = {page.src: page.text for page in self.pages}
+        """Build exactly the checked hand-written pages, plus the build's pages and files; a preview remembers them."""
+        preview = self.session.preview
+        if problems := docs_problems(files, config.docs_dir, self.build.checked):
+            if preview is None:
+                raise PluginError(nothing_built(ContentError(problems)))
+            preview.left_out(ContentError(problems))
+        add_generated(files, config, self.build, preview.changed if preview else None)
+        if preview is not None:
+            preview.remember(self.build.pages)
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Every page's HTML is made by the generator: keep it and give MkDocs' Markdown nothing to convert.
-
-        Generated pages are HTML already; hand-written pages were converted and cleaned with the content.
-        """
-        src = page.file.src_uri
-        if src in self.written:
-            self.bodies[src] = self.written[src]
-        elif src in self.heads:
-            self.bodies[src] = markdown
-        else:
-            return markdown
-        return ""
+        """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""
+        return self.build.hold(page.file.src_uri, markdown)
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        """Put the page's HTML back in place of the (empty) conversion."""
-        return self.bodies.pop(page.file.src_uri, html)
+        """Put the page's HTML, kept by the build, back in place of the (empty) conversion."""
+        return self.build.html(page.file.src_uri, html)
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Any, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:
-        """Hand the page's extra <head> (feed links, structured data) to the theme."""
-        src = page.file.src_uri
+        """Hand the build's extra <head> of the page (feed links, structured data) to the theme."""
         # MkDocs types the context with its own keys only, but themes and plugins add theirs.
-        context["extra_head"] = self.heads.get(src) or default_head(src)  # type: ignore[typeddict-unknown-key]
+        context["extra_head"] = self.build.head(page.file.src_uri)  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Keep the theme's template environment: the policy's script hashes are made from its templates."""
-        self.theme_env, self.script_hashes = env, {}
+        """Make the pages' policy from the theme's templates; previews get none (`mkdocs serve` injects a script)."""
+        features = config.theme.get("features") or []
+        self.policy = None if self.session.preview else PagePolicy(env, features, comments=self.build.comments)
         return env
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts.
-
-        Previews are left without one: `mkdocs serve` injects its live-reload script.
-        """
-        if self.serving:
-            return output
-        wasm = page.file.src_uri == SEARCH_PAGE  # Pagefind's index reader is WebAssembly
-        return self._with_policy(output, get_relative_url(".", page.url), config, wasm=wasm)
+        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts."""
+        return self.policy.page(output, page) if self.policy else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
-        if self.serving or not template_name.endswith(".html"):
+        if self.policy is None or not template_name.endswith(".html"):
             return output_content
-        # MkDocs addresses error pages from the site's root path (see its build of 404.html).
-        return self._with_policy(output_content, urlsplit(config.site_url or "/").path, config)
-
-    def _with_policy(self, html: str, base_url: str, config: MkDocsConfig, *, wasm: bool = False) -> str:
-        if base_url not in self.script_hashes:
-            features = config.theme.get("features") or []
-            self.script_hashes[base_url] = theme_script_hashes(self.theme_env, base_url, features)
-        return add_policy(html, self.script_hashes[base_url], comments=self.comments, wasm=wasm)
+        return self.policy.error_page(output_content, config.site_url)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when study files, vocabularies or templates change."""
-        root = Path(config.config_file_path).resolve().parent
-        for folder in WATCHED:
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
+        """Rebuild when study files, vocabularies or templates change; publish the first build, not the rebuilds."""
+        watch(server, project_root(config))
         # MkDocs serves only after its first build succeeded: publish that build now, and let rebuilds
         # (`mkdocs serve --clean`) go straight into MkDocs' temporary folder, which no reader relies on.
         self._publish()
-        self.previewing = True
+        self.session.publishes = False
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the finished build for search; it is published once MkDocs has finished (``on_shutdown``).
-
-        A `mkdocs serve --dirty` preview indexes once, when it starts, to keep
-        each rebuild quick; a plain `mkdocs serve` or a build indexes every time.
-        """
+        """Index the finished build for search (a `--dirty` preview only once, to keep rebuilds quick)."""
         site_dir = Path(config.site_dir)
-        if self.serving and self.dirty and (site_dir / SEARCH_SUBDIR).is_dir():
+        if self.session.preview and self.session.preview.indexed(site_dir):
             return
         try:
             index_site(site_dir)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
-        self.finished = True
+        if self.publication is not None:
+            self.publication.finished = True
 
     def on_build_error(self, *, error: Exception) -> None:
         """Discard a failed build (strict-mode warnings included); the previous site stays as it was."""
@@ -256,64 +168,18 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_shutdown(self) -> None:
         """Publish the build if MkDocs finished it without error; otherwise the previous site stays."""
-        self.started = False
+        self.session = Session()
         self._publish()
 
     def _publish(self) -> None:
-        """Swap a finished build in, or throw an unfinished one away; site_dir names the real folder again."""
-        if self.publisher is None or not self.finished:
-            self._discard()
-            return
-        publisher, self.publisher = self.publisher, None
-        self._restore_site_dir()
-        try:
-            publisher.commit()
-        except OSError as error:
-            message = f"the new site could not replace {publisher.site_dir}: {error}; the last good site stays"
-            raise Abort(message) from None
+        """Swap a finished build in, or throw an unfinished one away."""
+        if self.publication is not None:
+            publication, self.publication = self.publication, None
+            publication.publish()
 
     def _discard(self) -> None:
-        if self.publisher is not None:
-            self.publisher.abort()
-            self.publisher = None
-        self._restore_site_dir()
+        """Throw a staged build away; the previous site stays."""
+        if self.publication is not None:
+            publication, self.publication = self.publication, None
+            publication.abort()
 
-    def _restore_site_dir(self) -> None:
-        """Point the build's config back at the real site folder (`mkdocs gh-deploy` publishes what it names)."""
-        if self.published is not None:
-            config, site_dir = self.published
-            config.site_dir = site_dir
-            self.published = None
-
-
-def _count(error: ContentError) -> str:
-    count = len(error.problems)
-    return f"{count} content problem{'s' * (count != 1)}"
-
-
-def _nothing_built(error: ContentError) -> str:
-    return f"{_count(error)}; nothing was built:\n{error}"
-
-
-def _refuse_site_dir(site_dir: Path, root: Path) -> None:
-    """Refuse a site_dir that is a link or would put the build over the project's sources."""
-    sources = {f"{name}/": root / name for name in SOURCES} | {"the generator's code": PACKAGE}
-    if problem := site_dir_problem(site_dir, root, sources):
-        shown = site_dir.relative_to(root).as_posix() if site_dir.is_relative_to(root) else str(site_dir)
-        raise PluginError(f"site_dir `{shown}` {problem}; build into a folder of its own, such as `site`")
-
-
-def _unchanged() -> bool:
-    return False
-
-
-def _comments(settings: Any) -> Comments | None:
-    """Giscus settings from ``extra.comments``, or None when comments are off."""
-    if not settings:
-        return None
-    if not isinstance(settings, dict):
-        raise PluginError("extra.comments must be a mapping with " + ", ".join(COMMENT_KEYS))
-    missing = [key for key in COMMENT_KEYS if not str(settings.get(key) or "").strip()]
-    if missing:
-        raise PluginError(f"extra.comments is missing: {', '.join(missing)}")
-    return Comments(*(str(settings[key]) for key in COMMENT_KEYS))

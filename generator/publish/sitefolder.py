@@ -8,7 +8,7 @@ removed by the next one.  Hidden entries of the published folder (``.git``,
 ``.nojekyll``) and ``CNAME`` move into each new site, as MkDocs' own clean
 step would keep them.  A build writes and deletes only its own folders: the
 site folder may not be a link nor lie over the sources, and deleting never
-follows a link.
+follows a link.  :class:`Publication` does this for one MkDocs build.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-__all__ = ["AtomicSiteDir", "KEPT_NAMES", "site_dir_problem"]
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+
+__all__ = ["AtomicSiteDir", "KEPT_NAMES", "Publication", "site_dir_problem"]
 
 KEPT_NAMES = frozenset({"CNAME"})
 """Entries of the published folder that survive a build besides hidden ones (names starting with a dot)."""
@@ -100,6 +103,54 @@ class AtomicSiteDir:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
+
+
+class Publication:
+    """One MkDocs build, published atomically at the site_dir its config names.
+
+    MkDocs writes a build into ``config.site_dir``, so :meth:`start` points
+    that setting at a staging folder beside the real one (``on_config`` may
+    return a changed config).  :meth:`publish` and :meth:`abort` point it back
+    before anything else, so whatever reads ``config.site_dir`` after the
+    build finds the published folder: ``mkdocs gh-deploy`` pushes that folder.
+    """
+
+    def __init__(self, config: MkDocsConfig):
+        self.config = config
+        self.site_dir = config.site_dir
+        """The real site folder, as the config named it."""
+        self.folder = AtomicSiteDir(Path(config.site_dir))
+        self.finished = False
+        """Whether MkDocs finished the build (search index included), so that it may be published."""
+
+    @classmethod
+    def start(cls, config: MkDocsConfig) -> Publication:
+        """Point ``config.site_dir`` at a fresh staging folder beside the real one."""
+        publication = cls(config)
+        try:
+            config.site_dir = str(publication.folder.start())
+        except OSError as error:
+            publication.abort()
+            where = Path(publication.site_dir).resolve()
+            raise PluginError(f"cannot prepare a folder to build into beside {where}: {error}") from None
+        return publication
+
+    def publish(self) -> None:
+        """Swap a finished build in, or throw an unfinished one away; site_dir names the real folder again."""
+        if not self.finished:
+            self.abort()
+            return
+        self.config.site_dir = self.site_dir
+        try:
+            self.folder.commit()
+        except OSError as error:
+            message = f"the new site could not replace {self.folder.site_dir}: {error}; the last good site stays"
+            raise Abort(message) from None
+
+    def abort(self) -> None:
+        """Throw the build away, leaving the published site as it was; site_dir names the real folder again."""
+        self.config.site_dir = self.site_dir
+        self.folder.abort()
 
 
 def site_dir_problem(site_dir: Path, project: Path, sources: Mapping[str, Path]) -> str | None:

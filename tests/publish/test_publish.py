@@ -16,7 +16,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from generator.publish import plugin as plugin_module
+from generator.publish import config as config_module
 from generator.publish import sitefolder as publish
 from generator.publish.sitefolder import AtomicSiteDir
 
@@ -179,7 +179,7 @@ def test_a_site_dir_over_the_generators_own_code_is_refused(built, tmp_path_fact
     )  # stands in for the real package, which a regression would wipe
     package.mkdir(parents=True)
     (package / "plugin.py").write_text("code\n")
-    monkeypatch.setattr(plugin_module, "PACKAGE", package)
+    monkeypatch.setattr(config_module, "PACKAGE", package)
     with pytest.raises(Abort):
         build_site(root, site_dir=str(package))
     expected = f"site_dir `{package}` would put the build over the generator's code; build into a folder of its own"

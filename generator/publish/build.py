@@ -1,0 +1,67 @@
+"""What one :func:`~generator.pipeline.generate` hands MkDocs, in the form its events use it."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.pipeline import Generated
+from generator.render.pages import GeneratedPage, SiteOptions, default_head
+
+__all__ = ["Build"]
+
+
+@dataclass(frozen=True)
+class Build:
+    """The pages and files of one generation, and the HTML MkDocs is given for each page."""
+
+    pages: list[GeneratedPage] = field(default_factory=list)
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    """The extra ``<head>`` of every generated page, by source path."""
+    written: dict[str, str] = field(default_factory=dict)
+    """The HTML of each hand-written page, by source path."""
+    checked: dict[str, str] = field(default_factory=dict)
+    """Each hand-written page's file name → the text that was checked."""
+    comments: bool = False
+    """Whether the pages load giscus comments."""
+    held: dict[str, str] = field(default_factory=dict)
+    """Page HTML kept from ``on_page_markdown`` for ``on_page_content`` of the MkDocs run under way."""
+
+    @classmethod
+    def of(cls, generated: Generated, options: SiteOptions) -> Build:
+        """The build of ``generated``, made with ``options``."""
+        return cls(
+            pages=generated.pages,
+            files=generated.files,
+            heads={page.src: page.head for page in generated.pages},
+            written=generated.written,
+            checked={Path(page.file).name: page.text for page in generated.content.pages},
+            comments=options.comments is not None,
+        )
+
+    def again(self) -> Build:
+        """The same build for another MkDocs run, holding no page's HTML yet."""
+        return dataclasses.replace(self, held={})
+
+    def hold(self, src: str, markdown: str) -> str:
+        """The Markdown MkDocs should convert for the page ``src``: none where the generator made its HTML.
+
+        Generated pages are HTML already; hand-written pages were converted and cleaned with the content.
+        """
+        if src in self.written:
+            self.held[src] = self.written[src]
+        elif src in self.heads:
+            self.held[src] = markdown
+        else:
+            return markdown
+        return ""
+
+    def html(self, src: str, converted: str) -> str:
+        """The page's HTML: what :meth:`hold` kept, in place of MkDocs' (empty) conversion."""
+        return self.held.pop(src, converted)
+
+    def head(self, src: str) -> str:
+        """The page's extra ``<head>``: feed links, structured data."""
+        return self.heads.get(src) or default_head(src)

@@ -1,0 +1,331 @@
+"""The plugin's state between MkDocs events: sessions, previews, publications, the page policy and the settings."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.structure.files import File, get_files
+
+from generator.derive.related import RelatedConfig
+from generator.publish import plugin as plugin_module
+from generator.publish import policy as policy_module
+from generator.publish.build import Build
+from generator.publish.config import comments_setting
+from generator.publish.policy import PagePolicy
+from generator.publish.search import SearchIndexError
+from generator.publish.serve import Preview, serve_log
+from generator.publish.sitefolder import Publication
+from generator.render.pages import Comments, GeneratedPage
+
+from ..conftest import MINIMAL_STUDY
+
+IL2 = "studies/low-dose-il2-sle.md"
+OTHER = "studies/aav-mortality-usa.md"
+DISCLOSURE = ("The author has no conflicts", "The writer has no conflicts")
+"""An edit of the IL-2 study that shows on its own page only."""
+NOT_STARTED = (
+    "rheum-evidence publishes the site in on_shutdown: run the plugins' on_startup and on_shutdown "
+    "around build(), as `mkdocs build` does"
+)
+
+
+def _config(root: Path, **overrides) -> MkDocsConfig:
+    """A fresh config, as `mkdocs serve` loads for each rebuild (the plugin instance is MkDocs' cached one)."""
+    return load_config(str(root / "mkdocs.yml"), **overrides)
+
+
+def _generated(config: MkDocsConfig) -> dict[str, File]:
+    """The generated files the plugin hands MkDocs, by source path, through its on_config and on_files."""
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    return {file.src_uri: file for file in files if file.generated_by is not None}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a new mtime even on coarse clocks
+
+
+@pytest.fixture
+def il2(site_project) -> Path:
+    return site_project.root / "content" / "studies" / "low-dose-il2-sle.yaml"
+
+
+class _Records(logging.Handler):
+    """The messages of a logger that does not propagate to caplog."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def serve_messages():
+    records = _Records()
+    serve_log.addHandler(records)
+    yield records.messages
+    serve_log.removeHandler(records)
+
+
+# --- mkdocs serve --dirty ------------------------------------------------------------------------------------
+
+
+def test_a_dirty_rebuild_reports_only_the_pages_whose_text_changed_as_modified(site_project, il2, tmp_path) -> None:
+    root = site_project.root
+    config = _config(root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        first = _generated(config)
+        assert first[IL2].is_modified() and first[OTHER].is_modified(), "the first build renders every page"
+        again = _generated(_config(root, site_dir=str(tmp_path / "preview")))
+        assert not any(file.is_modified() for src, file in again.items() if src.endswith(".md"))
+        _edit(il2, *DISCLOSURE)
+        edited = _generated(_config(root, site_dir=str(tmp_path / "preview")))
+        assert edited[IL2].is_modified()
+        assert not edited[OTHER].is_modified()
+        assert edited["studies.json"].is_modified(), "data files are always written"
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_rebuild_that_is_not_dirty_renders_every_page(site_project, tmp_path) -> None:
+    config = _config(site_project.root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        _generated(config)
+        again = _generated(_config(site_project.root, site_dir=str(tmp_path / "preview")))
+        assert again[IL2].is_modified() and again[OTHER].is_modified()
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_mkdocs_skips_an_unchanged_page_on_a_dirty_rebuild_and_renders_a_changed_one(
+    site_project, il2, tmp_path
+) -> None:
+    root, site = site_project.root, tmp_path / "preview"
+    config = _config(root, site_dir=str(site), strict=False)  # a dirty build warns; `make serve` is not strict
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(config, dirty=True)
+        other = site / "studies" / "aav-mortality-usa" / "index.html"
+        assert "Content-Security-Policy" not in other.read_text(encoding="utf-8"), "previews carry no policy"
+        other.write_text("LEFT-AS-IT-WAS", encoding="utf-8")
+        _edit(il2, *DISCLOSURE)
+        build(_config(root, site_dir=str(site), strict=False), dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    assert other.read_text(encoding="utf-8") == "LEFT-AS-IT-WAS"
+    assert "The writer has no conflicts" in (site / "studies" / "low-dose-il2-sle" / "index.html").read_text()
+
+
+# --- a preview when the content breaks -----------------------------------------------------------------------
+
+
+def test_a_preview_keeps_serving_the_last_good_build_when_the_content_breaks(
+    site_project, tmp_path, serve_messages
+) -> None:
+    root = site_project.root
+    config = _config(root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        good = _generated(config)
+        site_project.study("broken", MINIMAL_STUDY + "summery: x\n")
+        kept = _generated(_config(root, site_dir=str(tmp_path / "preview")))
+    finally:
+        config.plugins.on_shutdown()
+    assert sorted(kept) == sorted(good)
+    assert kept[IL2].content_string == good[IL2].content_string
+    assert serve_messages == [
+        "1 content problem; still serving the last good version:\n"
+        "content/studies/broken.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?"
+    ]
+
+
+def test_a_preview_whose_first_build_breaks_stops_with_the_problems(site_project, tmp_path) -> None:
+    site_project.study("broken", MINIMAL_STUDY + "summery: x\n")
+    config = _config(site_project.root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        with pytest.raises(PluginError) as caught:
+            config.plugins.on_config(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert str(caught.value) == (
+        "1 content problem; nothing was built:\n"
+        "content/studies/broken.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?"
+    )
+
+
+# --- sessions and publications -------------------------------------------------------------------------------
+
+
+class _Server:
+    """Stands in for MkDocs' live-reload server: records what it is told to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_project, tmp_path) -> None:
+    root, site = site_project.root, tmp_path / "served"
+    config = _config(root, site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)  # what `mkdocs serve --clean` passes
+    try:
+        build(config)
+        assert not site.exists(), "published only once MkDocs serves"
+        server = _Server()
+        config.plugins.on_serve(server, config=config, builder=None)
+        assert (site / "studies.json").exists()
+        assert server.watched == [str(root / name) for name in ("content", "site_data", "templates")]
+        rebuild = _config(root, site_dir=str(site))
+        rebuild = rebuild.plugins.on_config(rebuild)
+        assert rebuild.site_dir == str(site), "a rebuild goes straight into the served folder"
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_build_that_fails_names_the_real_site_dir_again(site_project, monkeypatch) -> None:
+    root = site_project.root
+
+    def fail(site_dir):
+        raise SearchIndexError("the search index could not be built: simulated")
+
+    monkeypatch.setattr(plugin_module, "index_site", fail)
+    config = _config(root)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with pytest.raises(Abort):
+            build(config)
+        assert config.site_dir == str(root / "site")
+        assert not list(root.glob(".site-build-*")), "the staging folder is thrown away"
+    finally:
+        config.plugins.on_shutdown()
+    assert not (root / "site").exists()
+
+
+def test_on_config_is_refused_before_on_startup_and_after_on_shutdown(site_project) -> None:
+    config = _config(site_project.root)
+    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_shutdown()
+    with pytest.raises(PluginError) as caught:
+        config.plugins.on_config(config)
+    assert str(caught.value) == NOT_STARTED
+    plugin = plugin_module.RheumEvidencePlugin()
+    plugin.load_config({})
+    with pytest.raises(PluginError) as caught:
+        plugin.on_config(config)
+    assert str(caught.value) == NOT_STARTED
+
+
+def test_a_publication_points_site_dir_at_its_staging_folder_and_back(tmp_path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    config = SimpleNamespace(site_dir=str(site))
+    aborted = Publication.start(config)
+    staging = Path(config.site_dir)
+    assert staging.parent == tmp_path and staging.name.startswith(".site-build-")
+    aborted.abort()
+    assert config.site_dir == str(site) and not staging.exists()
+
+    unfinished = Publication.start(config)
+    (Path(config.site_dir) / "index.html").write_text("unfinished")
+    unfinished.publish()
+    assert config.site_dir == str(site) and (site / "index.html").read_text() == "old"
+
+    finished = Publication.start(config)
+    (Path(config.site_dir) / "index.html").write_text("new")
+    finished.finished = True
+    finished.publish()
+    assert config.site_dir == str(site) and (site / "index.html").read_text() == "new"
+    assert not list(tmp_path.glob(".site-build-*"))
+
+
+# --- the preview's bookkeeping, the page policy and the settings ---------------------------------------------
+
+
+def test_a_preview_tells_changed_pages_and_keeps_only_the_cache_entries_still_built() -> None:
+    kept, dropped = GeneratedPage("a.md", "text"), GeneratedPage("b.md", "text")
+    preview = Preview(dirty=True, page_cache={"a": kept, "b": dropped})
+    assert preview.changed(kept), "nothing was built yet"
+    preview.remember([kept])
+    assert preview.page_cache == {"a": kept}
+    assert not preview.changed(GeneratedPage("a.md", "text"))
+    assert preview.changed(GeneratedPage("a.md", "new text"))
+    assert preview.changed(GeneratedPage("c.md", "text"))
+    assert Preview(dirty=False, previous={"a.md": "text"}).changed(kept), "without --dirty every page is rendered"
+
+
+def test_a_preview_without_a_good_build_has_nothing_to_keep_serving(serve_messages) -> None:
+    from generator.errors import ContentError, Problem
+
+    error = ContentError([Problem("content/studies/x.yaml", 1, 1, "", "broken")])
+    assert Preview().keep_serving(error) is None
+    last = Build(pages=[GeneratedPage("a.md", "text")], held={"a.md": "<p>held</p>"})
+    again = Preview(last=last).keep_serving(error)
+    assert again is not None and again.pages == last.pages and again.held == {}
+    assert serve_messages == ["1 content problem; still serving the last good version:\ncontent/studies/x.yaml:1:1: broken"]
+
+
+def test_the_page_policy_hashes_the_theme_scripts_once_per_page_depth(monkeypatch) -> None:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({"partials/javascripts/base.html": '<script>var base = "{{ base_url }}"</script>'})
+    )
+    calls = []
+    original = policy_module.theme_script_hashes
+
+    def counted(env, base_url, features):
+        calls.append(base_url)
+        return original(env, base_url, features)
+
+    monkeypatch.setattr(policy_module, "theme_script_hashes", counted)
+    policy = PagePolicy(env, [], comments=True)
+
+    def page(src: str, url: str):
+        return SimpleNamespace(file=SimpleNamespace(src_uri=src), url=url)
+
+    first = policy.page("<html><head></head></html>", page("studies/a.md", "studies/a/"))
+    policy.page("<html><head></head></html>", page("studies/b.md", "studies/b/"))
+    search = policy.page("<html><head></head></html>", page("search.md", "search/"))
+    error = policy.error_page("<html><head></head></html>", "https://example.org/evidence/")
+    assert calls == ["../..", "..", "/evidence/"]
+    assert '<meta http-equiv="Content-Security-Policy"' in first and "https://giscus.app" in first
+    assert "wasm-unsafe-eval" in search and "wasm-unsafe-eval" not in first
+    assert policy.hashes["../.."] != policy.hashes["/evidence/"]
+    assert "Content-Security-Policy" in error
+
+
+def test_comments_settings_are_parsed_with_the_same_messages() -> None:
+    assert comments_setting(None) is None
+    settings = {"repo": "octo/rheum", "repo_id": "R_1", "category": "Comments", "category_id": "DIC_2"}
+    assert comments_setting(settings) == Comments("octo/rheum", "R_1", "Comments", "DIC_2")
+    with pytest.raises(PluginError, match="^extra.comments must be a mapping with repo, repo_id, category, category_id$"):
+        comments_setting("octo/rheum")
+    with pytest.raises(PluginError, match="^extra.comments is missing: repo_id, category_id$"):
+        comments_setting({"repo": "octo/rheum", "category": "Comments", "repo_id": " "})
+
+
+def test_the_related_options_are_typed_and_become_one_related_config(site_project) -> None:
+    mkdocs_yml = site_project.root / "mkdocs.yml"
+    text = mkdocs_yml.read_text()
+    mkdocs_yml.write_text(text.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {count: 2}\n"))
+    options = _config(site_project.root).plugins["rheum-evidence"].config
+    assert options.related.related_config() == RelatedConfig(count=2)
