@@ -21,8 +21,9 @@ serve: $(STAMP)  ## build and serve with live reload on 127.0.0.1:8000
 site: $(STAMP)  ## build site/ (atomically: a failed build leaves the old site/)
 	$(BIN)/mkdocs build
 
-test: $(STAMP)  ## lint and type-check, then every test
+test: $(STAMP)  ## lint, format check and type check, then every test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

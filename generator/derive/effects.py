@@ -350,9 +350,7 @@ def audit_p_value(treatment: EventCount, control: EventCount, reported: str) -> 
     if matches:
         explanation = f"{shown} matches {' and '.join(matches)} on {basis} ({computed})."
         return PAudit("consistent", reported, chi, fisher, matches, explanation)
-    explanation = (
-        f"{shown} is not reproduced from {basis}: {computed}; the authors may have used another analysis."
-    )
+    explanation = f"{shown} is not reproduced from {basis}: {computed}; the authors may have used another analysis."
     return PAudit("inconsistent", reported, chi, fisher, (), explanation)
 
 
@@ -466,8 +464,7 @@ def describe_risk_ratio(comparison: Comparison) -> str:
     if rr is None:
         return f"RR {comparison.risk_ratio_note}"
     return (
-        f"RR {format_ratio(rr.value)} "
-        f"({_ci_label(comparison.level)} {format_ratio(rr.low)} to {format_ratio(rr.high)})"
+        f"RR {format_ratio(rr.value)} ({_ci_label(comparison.level)} {format_ratio(rr.low)} to {format_ratio(rr.high)})"
     )
 
 

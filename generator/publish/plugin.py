@@ -182,4 +182,3 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if self.publication is not None:
             publication, self.publication = self.publication, None
             publication.abort()
-

@@ -69,12 +69,10 @@ def page_source(text: str, display: str) -> str:
     return front_matter(meta.model_dump(exclude_none=True, exclude_defaults=True)) + markdown
 
 
-
 def page_markdown(text: str) -> str:
     """The Markdown of a page, without its front matter and the blank lines after it."""
     match = _FRONT_MATTER.match(text)
     return (text[match.end() :] if match else text).lstrip("\n")
-
 
 
 def front_matter(meta: dict[str, Any]) -> str:

@@ -109,9 +109,7 @@ def bar_chart(title: str, outcomes: Sequence[BarGroup], *, chart_id: str | None 
             middle = y + _BAR_ROW / 2
             parts.append(_text(_BAR_LEFT - 8, middle + 4, arm, _LABEL_CHARS, "re-chart-label", anchor="end"))
             if value is None:
-                parts.append(
-                    _text(_BAR_LEFT + 4, middle + 4, "not reported", None, "re-chart-value re-chart-missing")
-                )
+                parts.append(_text(_BAR_LEFT + 4, middle + 4, "not reported", None, "re-chart-value re-chart-missing"))
                 y += _BAR_ROW
                 continue
             index = arm_index[arm]
@@ -120,9 +118,7 @@ def bar_chart(title: str, outcomes: Sequence[BarGroup], *, chart_id: str | None 
                 f' y="{_n(middle - _BAR_HEIGHT / 2)}" width="{_n(value * scale)}" height="{_BAR_HEIGHT}"'
                 f' fill-opacity="{_ARM_OPACITY[index % len(_ARM_OPACITY)]}"/>'
             )
-            parts.append(
-                _text(_BAR_LEFT + value * scale + 6, middle + 4, _percent(value), None, "re-chart-value")
-            )
+            parts.append(_text(_BAR_LEFT + value * scale + 6, middle + 4, _percent(value), None, "re-chart-value"))
             y += _BAR_ROW
         y += _GROUP_GAP
     top = y
@@ -166,9 +162,7 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
         raise ValueError("a forest plot cannot mix ratios (log scale) with differences (linear scale)")
     log = logarithmic.pop()
     null = 1.0 if log else 0.0
-    values = [null] + [
-        float(v) for row in forest for v in (row.estimate, row.ci_low, row.ci_high) if v is not None
-    ]
+    values = [null] + [float(v) for row in forest for v in (row.estimate, row.ci_low, row.ci_high) if v is not None]
     if log and min(values) <= 0:
         raise ValueError("a ratio and its confidence interval must be above 0")
     ticks = _log_ticks(min(values), max(values)) if log else _linear_ticks(min(values), max(values))
@@ -267,9 +261,7 @@ def _tick_label(tick: float) -> str:
 # --------------------------------------------------------------------------- SVG pieces
 
 
-def _svg(
-    title: str, description: str, kind: str, height: float, parts: list[str], chart_id: str | None
-) -> str:
+def _svg(title: str, description: str, kind: str, height: float, parts: list[str], chart_id: str | None) -> str:
     if chart_id is None:
         digest = hashlib.sha256("\0".join([kind, title, description]).encode()).hexdigest()
         chart_id = f"re-chart-{digest[:10]}"
@@ -303,17 +295,14 @@ def _text(
         shown, tooltip = text[: limit - 1].rstrip() + "\u2026", f"<title>{_xml(text)}</title>"
     bold = f' font-weight="{weight}"' if weight else ""
     return (
-        f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{bold}>'
-        f"{tooltip}{_xml(shown)}</text>"
+        f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{bold}>{tooltip}{_xml(shown)}</text>'
     )
 
 
 def _line(
     x1: float, y1: float, x2: float, y2: float, css_class: str, *, dash: str | None = None, opacity: float = 1
 ) -> str:
-    extra = (f' stroke-dasharray="{dash}"' if dash else "") + (
-        f' stroke-opacity="{opacity}"' if opacity < 1 else ""
-    )
+    extra = (f' stroke-dasharray="{dash}"' if dash else "") + (f' stroke-opacity="{opacity}"' if opacity < 1 else "")
     return (
         f'<line class="{css_class}" x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"'
         f' stroke="currentColor"{extra}/>'

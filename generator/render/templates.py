@@ -47,8 +47,6 @@ def render_page(template: str, meta: dict[str, Any], templates_dir: Path = TEMPL
     return front_matter(meta) + body
 
 
-
-
 def templates_signature(templates_dir: Path = TEMPLATES_DIR) -> str:
     """Changes whenever a template file changes, so cached pages are rendered again."""
     stamps = sorted((path.as_posix(), path.stat().st_mtime_ns) for path in templates_dir.rglob("*") if path.is_file())

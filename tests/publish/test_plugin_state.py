@@ -282,7 +282,9 @@ def test_a_preview_without_a_good_build_has_nothing_to_keep_serving(serve_messag
     last = Build(pages=[GeneratedPage("a.md", "text")], held={"a.md": "<p>held</p>"})
     again = Preview(last=last).keep_serving(error)
     assert again is not None and again.pages == last.pages and again.held == {}
-    assert serve_messages == ["1 content problem; still serving the last good version:\ncontent/studies/x.yaml:1:1: broken"]
+    assert serve_messages == [
+        "1 content problem; still serving the last good version:\ncontent/studies/x.yaml:1:1: broken"
+    ]
 
 
 def test_the_page_policy_hashes_the_theme_scripts_once_per_page_depth(monkeypatch) -> None:
@@ -317,7 +319,9 @@ def test_comments_settings_are_parsed_with_the_same_messages() -> None:
     assert comments_setting(None) is None
     settings = {"repo": "octo/rheum", "repo_id": "R_1", "category": "Comments", "category_id": "DIC_2"}
     assert comments_setting(settings) == Comments("octo/rheum", "R_1", "Comments", "DIC_2")
-    with pytest.raises(PluginError, match="^extra.comments must be a mapping with repo, repo_id, category, category_id$"):
+    with pytest.raises(
+        PluginError, match="^extra.comments must be a mapping with repo, repo_id, category, category_id$"
+    ):
         comments_setting("octo/rheum")
     with pytest.raises(PluginError, match="^extra.comments is missing: repo_id, category_id$"):
         comments_setting({"repo": "octo/rheum", "category": "Comments", "repo_id": " "})

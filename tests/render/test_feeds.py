@@ -203,7 +203,9 @@ def test_output_is_the_same_in_any_process():
 
 def test_the_only_times_in_the_feeds_are_the_studies_dates():
     studies = SEED.visible()
-    days = {str(item.study.published) for item in studies} | {str(item.study.updated) for item in studies if item.study.updated}
+    days = {str(item.study.published) for item in studies} | {
+        str(item.study.updated) for item in studies if item.study.updated
+    }
     for path, data in site_feeds(studies, SEED, SITE_URL, SITE_NAME).items():
         times = set(re.findall(rb"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)", data))
         assert {day.decode() for day, _ in times} <= days | {"1970-01-01"}, path  # the epoch: a feed with no study
