@@ -12,6 +12,7 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from generator.errors import ContentError
 from generator.read.content import Content, load_content, parse_study
@@ -58,7 +59,7 @@ def rendered(record, vocabularies: Content) -> tuple[str, str]:
     """The study page as served (HTML) and its Markdown converted as MkDocs would."""
     pages = build_pages(dataclasses.replace(vocabularies, studies=(record,)), SiteOptions(), {})
     page = next(page for page in pages if page.src == f"studies/{record.slug}.md")
-    text = page.text.split("---\n", 2)[2]
+    text, _ = get_data(page.text)  # MkDocs' own reading of the front matter
     return text, markdown.markdown(text, extensions=["tables", "attr_list", "md_in_html"])
 
 

@@ -20,13 +20,14 @@ import lxml.html
 import markdown
 import pytest
 import yaml
+from mkdocs.utils.meta import get_data
 
 from generator.errors import ContentError
 from generator.read import content as content_module
 from generator.read.content import Content, load_content, parse_study
 from generator.render.pages import SiteOptions, build_pages
 
-from ..conftest import ROOT, Project, build_site
+from ..conftest import MINIMAL_STUDY, ROOT, Project, build_site
 
 F = "content/studies/s.yaml"
 BASE = {
@@ -440,7 +441,7 @@ def study_page(text: str, vocabularies: Content) -> tuple[str, str]:
     record = parse_study(text, F, "s")
     pages = build_pages(dataclasses.replace(vocabularies, studies=(record,)), SiteOptions(), {})
     page = next(page for page in pages if page.src == "studies/s.md")
-    html = page.text.split("---\n", 2)[2]
+    html, _ = get_data(page.text)  # MkDocs' own reading of the front matter
     return html, markdown.markdown(html, extensions=["tables", "attr_list", "md_in_html"])
 
 
@@ -569,3 +570,14 @@ def test_csp_never_allows_a_script_written_into_a_page(hostile_site: Path) -> No
     assert f"'sha256-{injected}'" not in policy
     assert policy.count("'sha256-") >= 2  # the theme's own inline scripts are still allowed
     assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+
+
+@pytest.mark.parametrize("title", ["Title ending in a table rule |---", "Three dashes --- in the middle", "---- four"])
+def test_dashes_in_a_title_never_end_the_front_matter(title: str, vocabularies: Content) -> None:
+    text = MINIMAL_STUDY.replace("A minimal valid study", json.dumps(title))
+    record = parse_study(text, F, "s")
+    pages = build_pages(dataclasses.replace(vocabularies, studies=(record,)), SiteOptions(), {})
+    page = next(page for page in pages if page.src == "studies/s.md")
+    body, meta = get_data(page.text)
+    assert meta["title"] == title
+    assert body.startswith('<div class="re-page re-study"')
