@@ -17,7 +17,6 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from generator.publish import sitefolder as publish
-from generator.publish.sitefolder import AtomicSiteDir
 
 from ..build.test_build import SEED, tree_digest
 from ..conftest import ROOT, build_site
@@ -112,29 +111,6 @@ def test_search_index_failure_keeps_the_last_good_site(built, monkeypatch, caplo
         build_site(project.root)
     assert "the search index could not be built: No space left on device" in caplog.text
     assert_untouched(project, site, before)
-
-
-def test_failed_swap_without_rename_exchange_puts_the_old_site_back(tmp_path, monkeypatch) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "index.html").write_text("old")
-    before = tree_digest(site)
-    publisher = AtomicSiteDir(site)
-    staging = publisher.start()
-    (staging / "index.html").write_text("new")
-    real_rename = os.rename
-
-    def rename(source, target):
-        if Path(source) == staging:
-            enospc()
-        return real_rename(source, target)
-
-    monkeypatch.setattr(publish, "_exchange", lambda first, second: False)
-    monkeypatch.setattr(publish.os, "rename", rename)
-    with pytest.raises(OSError):
-        publisher.commit()
-    assert tree_digest(site) == before
-    assert not list(tmp_path.glob(".site-*"))
 
 
 def _copy_project(source: Path, target: Path) -> Path:
