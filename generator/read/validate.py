@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import Problem
 from generator.read.loader import Document
 from generator.read.model import Study
-from generator.read.vocabulary import RATIO_MEASURES
+from generator.read.vocabulary import CERTAINTY_KEYS, RATIO_MEASURES
 from generator.urls import taken_address, topic_slug
 
 __all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
@@ -167,6 +167,12 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     for index, outcome in enumerate(study.study.outcomes):
         if outcome.effect is not None:
             problems += _effect_problems(document, ("study", "outcomes", index, "effect"), outcome.effect)
+        if (certainty := outcome.certainty) is not None:
+            path = ("study", "outcomes", index, "certainty", "downgraded_for")
+            problems += _duplicates(document, path, certainty.downgraded_for, "reason")
+            if certainty.level == CERTAINTY_KEYS[0] and certainty.downgraded_for:
+                message = f"`{certainty.level}` certainty was not rated down; remove the reasons or lower the level"
+                problems.append(document.problem(path, message))
     for field in ("pin", "exclude"):
         slugs = getattr(study.related, field)
         problems += _duplicates(document, ("related", field), slugs)

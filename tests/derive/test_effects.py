@@ -307,27 +307,76 @@ def test_intervals_are_coherent(treatment, control, level):
 # --------------------------------------------------------------------------- audit_p_value
 
 
-def test_il2_week_12_reported_p_is_not_reproduced():
-    # The rule: a test reproduces "0.052" only if its p rounds to 0.052 at three decimals.
+def yates_p(a: int, n1: int, c: int, n2: int) -> float:
+    b, d = n1 - a, n2 - c
+    n = n1 + n2
+    x2 = n * max(0.0, abs(a * d - b * c) - n / 2) ** 2 / (n1 * n2 * (a + c) * (b + d))
+    return math.erfc(math.sqrt(x2 / 2))
+
+
+def test_il2_week_12_reported_p_is_a_small_difference_between_the_tests():
+    # 0.052 rounds from neither chi-square (0.0504) nor Fisher (0.0673), but lies between them: tier two, not a flag.
     audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), "0.052")
     assert audit.chi_square_p == pytest.approx(pearson_p(16, 29, 9, 30))
     assert audit.fisher_p == pytest.approx(fisher_p(16, 29, 9, 30))
+    assert audit.yates_p == pytest.approx(yates_p(16, 29, 9, 30))
     assert audit.chi_square_p == pytest.approx(0.0504, abs=5e-5)
     assert audit.fisher_p == pytest.approx(0.0673, abs=5e-5)
-    assert audit.status == "inconsistent"
+    assert audit.yates_p == pytest.approx(0.0905, abs=5e-5)
+    assert audit.status == "close"
     assert audit.matches == ()
     assert audit.explanation == (
-        "Reported p = 0.052 is not reproduced from 16/29 vs 9/30: chi-square p = 0.0504,"
-        " Fisher's exact p = 0.0673; the authors may have used another analysis."
+        "Reported p = 0.052 is close to what 16/29 vs 9/30 gives: it lies between chi-square (p = 0.0504)"
+        " and Fisher's exact (p = 0.0673); a small difference of method or rounding."
     )
 
 
 @pytest.mark.parametrize(
     ("reported", "status"),
-    [("0.05", "consistent"), ("0.050", "consistent"), ("0.051", "inconsistent"), ("p > 0.05", "consistent")],
+    [
+        ("0.05", "consistent"),
+        ("0.050", "consistent"),
+        ("0.051", "close"),  # between chi-square and Fisher
+        ("p > 0.05", "consistent"),
+        ("0.067", "consistent"),  # Fisher's
+        ("0.09", "close"),  # Yates' 0.0905
+        ("0.2", "inconsistent"),  # beyond every test, same side of 0.05
+        ("0.03", "inconsistent"),  # below 0.05 while every test is above
+        ("0.0499", "inconsistent"),
+    ],
 )
 def test_the_written_decimals_set_the_tolerance(reported, status):
     assert audit_p_value(EventCount(16, 29), EventCount(9, 30), reported).status == status
+
+
+def test_the_continuity_correction_explains_a_small_difference_and_is_named():
+    audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), "0.09")
+    assert audit.explanation == (
+        "Reported p = 0.09 is close to what 16/29 vs 9/30 gives: chi-square with continuity correction gives"
+        " p = 0.0905; a small difference of method or rounding."
+    )
+
+
+def test_a_p_value_rounded_down_is_a_small_difference_and_says_which_test():
+    # Fisher's p for 16/29 vs 9/30 is 0.067278...: rounded to four decimals 0.0673, cut 0.0672.
+    assert fisher_p(16, 29, 9, 30) == pytest.approx(0.067278, abs=1e-6)
+    audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), "0.0672")
+    assert audit.status == "close"
+    assert audit.explanation == (
+        "Reported p = 0.0672 is close to what 16/29 vs 9/30 gives: Fisher's exact gives p = 0.0673,"
+        " which rounded down is 0.0672; a small difference of method or rounding."
+    )
+
+
+def test_a_difference_beyond_the_tests_that_keeps_significance_is_flagged_but_not_gross():
+    audit = audit_p_value(EventCount(16, 29), EventCount(9, 30), "0.2")
+    assert (audit.status, audit.changes_significance) == ("inconsistent", False)
+    assert audit.explanation == (
+        "Reported p = 0.2 is not reproduced from 16/29 vs 9/30 (chi-square p = 0.0504, chi-square with continuity"
+        " correction p = 0.0905, Fisher's exact p = 0.0673): further from every standard test than rounding or the"
+        " choice of test explains; the paper may have used another analysis (adjusted, or on other counts),"
+        " which its methods section should say."
+    )
 
 
 def test_il2_week_24_matches_the_chi_square():
@@ -338,7 +387,7 @@ def test_il2_week_24_matches_the_chi_square():
     assert round(audit.fisher_p, 3) == 0.038
     assert audit.status == "consistent"
     assert audit.matches == ("chi-square",)
-    assert audit.explanation.startswith("Reported p = 0.027 matches chi-square on 19/29 vs 11/30")
+    assert audit.explanation == "Reported p = 0.027 agrees with chi-square on 19/29 vs 11/30 (chi-square p = 0.0267)."
 
 
 def test_lupus_nephritis_remission_is_not_reproduced():
@@ -347,6 +396,13 @@ def test_lupus_nephritis_remission_is_not_reproduced():
     assert audit.fisher_p == pytest.approx(fisher_p(7, 13, 2, 12))
     assert (round(audit.chi_square_p, 3), round(audit.fisher_p, 3)) == (0.053, 0.097)
     assert audit.status == "inconsistent"
+    assert audit.changes_significance, "reported below 0.05, every standard test above: statcheck's gross error"
+    assert audit.explanation == (
+        "Reported p = 0.036 is not reproduced from 7/13 vs 2/12 (chi-square p = 0.053, chi-square with continuity"
+        " correction p = 0.129, Fisher's exact p = 0.0968): the reported value is below 0.05 and every standard test"
+        " is at or above it; the paper may have used another analysis (adjusted, or on other counts),"
+        " which its methods section should say."
+    )
 
 
 def test_counts_reconstructed_from_percentages_are_said_so():

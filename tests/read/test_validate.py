@@ -269,7 +269,7 @@ def test_all_problems_of_all_files_in_one_run_sorted(project) -> None:
         "content/studies/a.yaml:2:12: published: must be a date written YYYY-MM-DD, e.g. 2019-10-18; got 'soon'",
         "content/studies/b.yaml:8:1: extra: unknown key `extra`; expected one of: title, published, updated, "
         "status, authors, condition, also_conditions, topics, summary, study, key_findings, body, source, "
-        "disclosures, related",
+        "disclosures, related, headline_checked",
         "content/studies/c.yaml:3:12: condition: unknown condition `nope`; see site_data/conditions.yaml",
     ]
 
@@ -355,3 +355,32 @@ def test_a_field_with_its_own_problem_is_not_reported_twice(project) -> None:
     assert check(project, MINIMAL_STUDY.replace("condition: sle", "condition: SLE")) == [
         f"{F}:3:12: condition: must be a key in lowercase letters, digits and hyphens (like `sle`); got 'SLE'"
     ]
+
+
+CERTAINTY = "  outcomes:\n    - name: X\n      certainty: {level: %s, downgraded_for: %s}\n"
+
+
+@pytest.mark.parametrize(
+    ("level", "reasons", "expected"),
+    [
+        ("very low", "[]", f"{F}:9:26: study.outcomes[0].certainty.level: unknown value `very low`; did you mean `very-low`?"),
+        ("high", "[imprecision]", f"{F}:9:48: study.outcomes[0].certainty.downgraded_for: `high` certainty was not"
+         " rated down; remove the reasons or lower the level"),
+        ("low", "[imprecision, imprecision]", f"{F}:9:61: study.outcomes[0].certainty.downgraded_for[1]: duplicate"
+         " reason `imprecision`; list it once"),
+        ("low", "[bias]", f"{F}:9:48: study.outcomes[0].certainty.downgraded_for[0]: unknown value `bias`; expected"
+         " one of: risk-of-bias, inconsistency, indirectness, imprecision, publication-bias"),
+    ],
+)  # fmt: skip
+def test_certainty_rules(project, level, reasons, expected) -> None:
+    assert check(project, with_study(CERTAINTY % (level, reasons))) == [expected]
+
+
+def test_a_graded_outcome_is_valid(project) -> None:
+    project.study("s", with_study(CERTAINTY % ("low", "[risk-of-bias, imprecision]")))
+    [item] = load_content(project.root).studies
+    certainty = item.study.study.outcomes[0].certainty
+    assert certainty is not None and (certainty.level, certainty.downgraded_for) == (
+        "low",
+        ["risk-of-bias", "imprecision"],
+    )
