@@ -21,10 +21,11 @@ from typing import TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.derive.headline import headline_warning
 from generator.derive.related import explain
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
-from generator.read.content import STUDIES_DIR, StudyCache, load_content
+from generator.read.content import STUDIES_DIR, Content, StudyCache, load_content, locate
 from generator.read.model import Study
 from generator.render.pages import SiteOptions
 from generator.urls import SLUG_RULE, is_slug, taken_address
@@ -105,13 +106,29 @@ def _check(args: argparse.Namespace) -> int:
         files, count = len({problem.file for problem in problems}), len(problems)
         _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
         return USAGE_ERROR if unread else CONTENT_ERRORS
+    # Warnings need the whole content; when files elsewhere have problems, the named ones get none.
+    warnings = _warnings(args.root, content, set(wanted) if args.files else None) if content else []
+    for warning in warnings:
+        _say(warning.github_annotation("warning") if args.format == "github" else str(warning))
     if args.files:
         checked = len(args.files)
     else:
         assert content is not None, "a ContentError carries at least one problem"
         checked = len(content.studies)
-    _say(f"OK: {checked} study file(s) checked", stream=sys.stderr)
+    tail = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
+    _say(f"OK: {checked} study file(s) checked{tail}", stream=sys.stderr)
     return OK
+
+
+def _warnings(root: Path, content: Content, files: set[str] | None) -> list[Problem]:
+    """What editors should look at in valid, published studies, without failing the check: headlines for now."""
+    warnings = []
+    for record in content.studies:
+        if not record.published or (files is not None and record.file not in files):
+            continue
+        if message := headline_warning(record.study):
+            warnings.append(locate(root, record.file, ("title",), f"warning: {message}"))
+    return sorted(warnings)
 
 
 def _display(root: Path, path: Path) -> str:

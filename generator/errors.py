@@ -70,15 +70,17 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}"
         return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
 
-    def github_annotation(self) -> str:
-        """Render as a GitHub Actions workflow command shown inline on a pull request.
+    def github_annotation(self, command: str = "error") -> str:
+        """Render as a GitHub Actions workflow command shown inline on a pull request (``error`` or ``warning``).
 
         The file name and the text are made :func:`printable` first, then escaped as the workflow-command
         rules ask, so no name or message can end the command, add a property or start another line.
         """
         text = printable(f"{self.field}: {self.message}" if self.field else self.message)
         where = f"file={_workflow_property(printable(self.file))},line={self.line},col={self.column}"
-        return f"::error {where}::{_workflow_data(text)}"
+        if command not in ("error", "warning"):
+            raise ValueError(f"a workflow annotation is an error or a warning, not {command!r}")
+        return f"::{command} {where}::{_workflow_data(text)}"
 
 
 class GeneratorError(Exception):

@@ -134,3 +134,46 @@ def test_related_prints_each_signals_contribution(capsys) -> None:
 def test_related_unknown_slug_is_a_usage_error(capsys) -> None:
     code, _, err = run(capsys, "--root", str(ROOT), "related", "no-such-study")
     assert (code, err) == (2, "no published study `no-such-study` in content/studies\n")
+
+
+SEED_WARNINGS = [
+    "content/studies/low-dose-il2-sle.yaml:2:8: title: warning: the headline claims an effect (`Effective`) that the"
+    " primary outcome does not show (SRI-4 response at week 12: p = 0.052); reword the title, or keep it by adding"
+    " `headline_checked: <why the headline stands>` to the file",
+    "content/studies/rivaroxaban-vs-warfarin-aps.yaml:2:8: title: warning: the headline claims an effect (`Superior`)"
+    " that the primary outcome does not show (Recurrent thrombosis: RR 1.83 (95% CI 0.71 to 4.76), an interval that"
+    " includes no effect); reword the title, or keep it by adding `headline_checked: <why the headline stands>`"
+    " to the file",
+]
+
+
+def test_check_warns_about_the_seed_headlines_and_still_exits_zero(capsys) -> None:
+    code, out, err = run(capsys, "--root", str(ROOT), "check")
+    assert (code, out.splitlines(), err) == (0, SEED_WARNINGS, "OK: 6 study file(s) checked, 2 warnings\n")
+
+
+def test_check_of_one_file_warns_only_about_it_and_as_an_annotation_on_github(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run(capsys, "check", "--format", "github", "content/studies/low-dose-il2-sle.yaml")
+    assert (code, err) == (0, "OK: 1 study file(s) checked, 1 warning\n")
+    assert out == (
+        "::warning file=content/studies/low-dose-il2-sle.yaml,line=2,col=8::title: warning: the headline claims an"
+        " effect (`Effective`) that the primary outcome does not show (SRI-4 response at week 12: p = 0.052);"
+        " reword the title, or keep it by adding `headline_checked: <why the headline stands>` to the file\n"
+    )
+    assert run(capsys, "check", "content/studies/aspirin-vasodilators-ssc.yaml") == (
+        0, "", "OK: 1 study file(s) checked\n"
+    )  # fmt: skip
+
+
+def test_headline_checked_silences_the_warning(project, capsys) -> None:
+    study = MINIMAL_STUDY.replace("A minimal valid study", "Drug X Improves Lupus").replace(
+        "  design: cohort\n", "  design: cohort\n  outcomes: [{name: Response, primary: true, p_value: 0.3}]\n"
+    )
+    project.study("s", study)
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert (code, out.startswith("content/studies/s.yaml:1:8: title: warning: "), err) == (
+        0, True, "OK: 1 study file(s) checked, 1 warning\n"
+    )  # fmt: skip
+    project.study("s", study + "headline_checked: The week-24 result, prespecified, supports it.\n")
+    assert run(capsys, "--root", str(project.root), "check") == (0, "", "OK: 1 study file(s) checked\n")
