@@ -10,6 +10,7 @@ file or computed from it, and says which.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from markupsafe import Markup
 
@@ -28,7 +29,15 @@ from generator.read.content import StudyRecord
 from generator.read.model import Arm, Effect, Outcome
 from generator.read.values import parse_result_value
 from generator.read.vocabulary import CERTAINTIES, DOWNGRADES, MEASURES, RATIO_MEASURES
-from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
+from generator.render.charts import (
+    BarGroup,
+    ForestRow,
+    Layout,
+    bar_chart,
+    bar_chart_text,
+    forest_plot,
+    forest_plot_text,
+)
 from generator.urls import page_url, study_src
 
 __all__ = ["BIBTEX_FILE", "RIS_FILE", "Chart", "FindingRow", "finding_rows", "study_charts", "cited_work",
@@ -66,10 +75,11 @@ _BASIS = {
 
 @dataclass(frozen=True)
 class Chart:
-    """One inline SVG chart and its text equivalent."""
+    """One inline SVG chart in two layouts (the stylesheet shows one, by screen width) and its text equivalent."""
 
     svg: Markup
     text: str
+    svg_narrow: Markup = Markup("")
 
 
 def effect_text(outcome: Outcome) -> str:
@@ -126,6 +136,12 @@ def _finding_row(row: OutcomeFinding) -> FindingRow:
     )
 
 
+_LAYOUTS: tuple[tuple[Layout, str], ...] = tuple(
+    (layout, "" if layout == "wide" else f"-{layout}") for layout in get_args(Layout)
+)
+"""Each chart's layouts with the suffix of their ids: the wide one keeps the id it always had."""
+
+
 def study_charts(record: StudyRecord) -> list[Chart]:
     """Charts for a study: per-arm bars where results are proportions, forest plots for reported effects."""
     details = record.study.study
@@ -133,14 +149,17 @@ def study_charts(record: StudyRecord) -> list[Chart]:
     groups = [group for outcome in details.outcomes if (group := _bar_group(outcome, details.arms))]
     if groups:
         title = f"Results by arm: {record.study.title}"
-        charts.append(Chart(Markup(bar_chart(title, groups, chart_id=f"bars-{record.slug}")), bar_chart_text(groups)))
+        wide, narrow = (bar_chart(title, groups, chart_id=f"bars-{record.slug}{suffix}", layout=layout)
+                        for layout, suffix in _LAYOUTS)  # fmt: skip
+        charts.append(Chart(Markup(wide), bar_chart_text(groups), Markup(narrow)))
     rows = [_forest_row(outcome.name, effect) for outcome in details.outcomes if (effect := outcome.effect) is not None]
     for scale, chosen in (("ratio", [r for r in rows if r.measure in RATIO_MEASURES]),
                           ("difference", [r for r in rows if r.measure not in RATIO_MEASURES])):  # fmt: skip
         if chosen:
             title = f"Reported effect estimates ({'ratios, log scale' if scale == 'ratio' else 'differences'})"
-            svg = forest_plot(title, chosen, chart_id=f"forest-{scale}-{record.slug}")
-            charts.append(Chart(Markup(svg), forest_plot_text(chosen)))
+            wide, narrow = (forest_plot(title, chosen, chart_id=f"forest-{scale}-{record.slug}{suffix}", layout=layout)
+                            for layout, suffix in _LAYOUTS)  # fmt: skip
+            charts.append(Chart(Markup(wide), forest_plot_text(chosen), Markup(narrow)))
     return charts
 
 

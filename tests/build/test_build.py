@@ -148,7 +148,7 @@ def test_aps_page_shows_the_reported_risk_ratio_as_a_forest_plot(seed_site: Path
     assert row.xpath("string(th)").startswith("Recurrent thrombosis")
     assert row.xpath("string(td[last()])") == "RR 1.83 (95% CI 0.71 to 4.76)"
     forest = [svg for svg in html.xpath("//figure/svg") if "re-chart-forest" in svg.get("class")]
-    assert len(forest) == 1
+    assert [svg.get("class").split()[1] for svg in forest] == ["re-chart--wide", "re-chart--narrow"]
     assert "1.83" in forest[0].xpath("string(desc)") and "0.71" in forest[0].xpath("string(desc)")
     assert forest[0].xpath(".//*[contains(@class,'re-chart-null')]"), "a line at no effect"
 
