@@ -77,12 +77,15 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
 
 
 def _summary_of_findings(html) -> dict[str, list[str]]:
+    """Each outcome's basis, figures and (from the list under the table, in the same order) plain sentence."""
     rows = {}
-    for block in html.xpath("//table[contains(@class,'re-sof__table')]/tbody"):
+    blocks = html.xpath("//table[contains(@class,'re-sof__table')]/tbody")
+    sentences = html.xpath("//ul[@class='re-sof__plain']/li")
+    assert len(blocks) == len(sentences)
+    for block, sentence in zip(blocks, sentences, strict=True):
         name = block.xpath("string(.//th[@scope='row']/text())").strip()
         figures = [td.text_content() for td in block.xpath("tr[@class='re-sof__figures']/td")]
-        rows[name] = [block.xpath("string(.//span[@class='re-basis'])"), *figures,
-                      block.xpath("string(tr[@class='re-sof__says']/td)")]  # fmt: skip
+        rows[name] = [block.xpath("string(.//span[@class='re-basis'])"), *figures, sentence.text_content()]
     return rows
 
 
