@@ -29,6 +29,7 @@ from mkdocs.structure.files import Files
 
 from generator.errors import ContentError
 from generator.pipeline import generate
+from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import add_generated, docs_problems
@@ -37,6 +38,7 @@ from generator.publish.problems import nothing_built
 from generator.publish.search import SearchIndexError, index_site
 from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
+from generator.read.content import Content
 from generator.render.pages import SiteOptions
 
 if TYPE_CHECKING:
@@ -74,12 +76,12 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         check_settings(config, root)
         if self.session.publishes:
             check_site_dir(Path(config.site_dir), root)
-        self.build = self._generate(root, self.config.site_options(config, root))
+        self.build = self._generate(root, config, self.config.site_options(config, root))
         if self.session.publishes:
             self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
 
-    def _generate(self, root: Path, options: SiteOptions) -> Build:
+    def _generate(self, root: Path, config: MkDocsConfig, options: SiteOptions) -> Build:
         """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
         preview = self.session.preview
         related = self.config.related.related_config()
@@ -92,7 +94,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             return last
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(generated.pages))
-        build = Build.of(generated, options)
+        build = Build.of(generated, options, admin=_admin(root, config, generated.content))
         if preview is not None:
             preview.last = build
         return build
@@ -182,3 +184,14 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if self.publication is not None:
             publication, self.publication = self.publication, None
             publication.abort()
+
+
+def _admin(root: Path, config: MkDocsConfig, content: Content) -> dict[str, bytes]:
+    """The browser editor's files; without its Node package, none and a warning (an error in strict mode)."""
+    try:
+        return site_admin_files(root, config.extra, content)
+    except PackageMissing as error:
+        log.warning("%s", error)
+        return {}
+    except AdminError as error:
+        raise PluginError(str(error)) from None
