@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from generator.derive.related import explain
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
+from generator.publish.editor import add_commands as add_editor_commands
 from generator.read.content import STUDIES_DIR, StudyCache, load_content
 from generator.read.model import Study
 from generator.render.pages import SiteOptions
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
+    add_editor_commands(commands)
     return parser
 
 
