@@ -219,7 +219,7 @@ class _Builder:
             out = {"widget": "relation", "collection": STUDIES_COLLECTION, "value_field": "{{slug}}"}
             out |= {"search_fields": ["title"], "display_fields": ["title"]}
             return out | self.multiple(node)
-        if leaf == ARM_RESULTS and node.get("type") == "object" and "additionalProperties" in node:
+        if leaf == ARM_RESULTS and node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
             out = {"widget": "keyvalue", "key_label": "Arm key", "value_label": "Result"}
             return out | ({"max": node["maxProperties"]} if "maxProperties" in node else {})
         if "enum" in node:
