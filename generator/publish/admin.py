@@ -176,11 +176,10 @@ def admin_policy(settings: CmsSettings, *, script: bool = True) -> str:
 
 def index_html(settings: CmsSettings, *, local_token: str | None = None) -> str:
     """The admin page: the editor, or (deployed and not configured) a page that says how to configure it."""
-    local = local_token is not None
-    if not local and not settings.configured:
+    if local_token is None and not settings.configured:
         return _NOT_CONFIGURED.format(policy=html.escape(admin_policy(settings, script=False)))
     extra = ""
-    if local:
+    if local_token is not None:
         extra = f'    <meta name="rheum-studio-token" content="{html.escape(local_token)}">\n'
         extra += '    <script src="local-folder.js"></script>\n'
     return _EDITOR.format(policy=html.escape(admin_policy(settings)), local=extra, script=SCRIPT)

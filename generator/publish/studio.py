@@ -39,7 +39,7 @@ from generator.errors import ContentError, printable
 from generator.publish.admin import ADMIN_DIR, admin_files, cms_settings
 from generator.read.content import STUDIES_DIR, load_content
 from generator.read.loader import MAX_FILE_BYTES
-from generator.read.model import is_slug
+from generator.urls import is_slug
 
 __all__ = ["Studio", "TOKEN_HEADER", "serve"]
 
@@ -169,7 +169,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._send(405, b"method not allowed")
 
     def _serve(self, method: str) -> None:
-        port = self.server.server_address[1]
+        port = self.server.server_address[1]  # type: ignore[index]  # an IPv4 (host, port) pair
         if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
             return self._send(403, b"this server answers only at its own address")
         origin = self.headers.get("Origin")

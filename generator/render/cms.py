@@ -36,7 +36,8 @@ import yaml
 from pydantic import BaseModel
 
 from generator.read.markdown import check_body
-from generator.read.model import SLUG_MAX_LENGTH, SLUG_PATTERN, Study
+from generator.read.model import Study
+from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 __all__ = ["CmsConfigError", "CmsSettings", "cms_config", "config_yaml", "STUDIES_COLLECTION", "STUDIES_FOLDER"]
 
