@@ -90,6 +90,9 @@ class EditServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+        self.reader.join(timeout=10)  # the pipe ends with the process
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @pytest.fixture
