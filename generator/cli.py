@@ -26,6 +26,7 @@ from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
 from generator.read.content import STUDIES_DIR, StudyCache, load_content
 from generator.read.model import Study
+from generator.read.skeleton import PLACEHOLDERS
 from generator.render.pages import SiteOptions
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
@@ -159,9 +160,9 @@ def _new(args: argparse.Namespace) -> int:
         _say(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", stream=sys.stderr)
         return USAGE_ERROR
     loader = FileSystemLoader(templates_for(args.root))
-    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
+    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     text = environment.get_template("new-study.yaml.j2").render(
-        today=dt.date.today().isoformat(), condition=args.condition, design=args.design
+        today=dt.date.today().isoformat(), condition=args.condition, design=args.design, placeholders=PLACEHOLDERS
     )
     target.write_text(text, encoding="utf-8")
     _say(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import Problem
 from generator.read.loader import Document
 from generator.read.model import Study
+from generator.read.skeleton import placeholder_in
 from generator.read.values import KIND_NAMES, SHARE_KINDS, parse_result_value
 from generator.read.vocabulary import RATIO_MEASURES
 from generator.urls import taken_address, topic_slug
@@ -176,7 +177,31 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     for index, slug in enumerate(study.related.pin):
         if slug in study.related.exclude:
             problems.append(document.problem(("related", "pin", index), f"`{slug}` is also in related.exclude"))
+    if study.status == "published":
+        problems += _placeholder_problems(document, document.data, ())
     return problems
+
+
+def _placeholder_problems(document: Document, data: Any, path: tuple) -> list[Problem]:
+    """A problem for each value of a published study that still holds a placeholder of the skeleton."""
+    if isinstance(data, dict):
+        return [
+            problem for key, value in data.items() for problem in _placeholder_problems(document, value, (*path, key))
+        ]
+    if isinstance(data, list):
+        return [
+            problem
+            for index, value in enumerate(data)
+            for problem in _placeholder_problems(document, value, (*path, index))
+        ]
+    if not isinstance(data, str) or (placeholder := placeholder_in(data)) is None:
+        return []
+    todo = "write the study's own text, or keep `status: draft` until it is written"
+    if placeholder.alone:
+        return [document.problem(path, f"is still the skeleton's placeholder text; {todo}")]
+    words = placeholder.text.split()
+    quoted = placeholder.text if len(words) <= 8 else " ".join(words[:6]).rstrip(".,;:") + "..."
+    return [document.problem(path, f'still contains the skeleton\'s placeholder text "{quoted}"; remove it and {todo}')]
 
 
 def _duplicates(document: Document, path: tuple, values: list[str], what: str = "entry") -> list[Problem]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
 
 from generator.cli import SCHEMA_FILE, main, study_schema
+from generator.read.skeleton import PLACEHOLDERS
 
 from ..conftest import MINIMAL_STUDY, ROOT
 
@@ -69,6 +71,44 @@ def test_new_writes_a_valid_draft_skeleton(project, capsys) -> None:
     data = yaml.safe_load(text)
     assert (data["condition"], data["status"]) == ("gout", "draft")
     assert run(capsys, "--root", str(project.root), "check")[0] == 0
+
+
+STILL = (
+    "is still the skeleton's placeholder text; write the study's own text, or keep `status: draft` until it is written"
+)
+
+
+def test_the_skeleton_switched_to_published_fails_the_check_field_by_field(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert (code, err) == (1, "3 problems in 1 file\n")
+    assert out.splitlines() == [
+        f"content/studies/my-study.yaml:6:8: title: {STILL}",
+        f"content/studies/my-study.yaml:11:10: summary: {STILL}",
+        f"content/studies/my-study.yaml:28:7: body: {STILL}",
+    ]
+
+
+def test_every_placeholder_of_the_skeleton_is_refused_once_uncommented_and_published(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    header, _, fields = path.read_text().partition("title:")
+    fields = re.sub(r"(?m)^( *)# ", r"\1", "title:" + fields).replace("status: draft", "status: published")
+    path.write_text(header + fields)
+    code, out, _ = run(capsys, "--root", str(project.root), "check")
+    assert code == 1
+    refused = [line.split(": ")[1] for line in out.splitlines()]
+    assert refused == ["title", "summary", "study.outcomes[0].name", "key_findings[0]", "body", "source.title"]
+    assert all(line.endswith(STILL) for line in out.splitlines())
+    assert len(refused) == len(PLACEHOLDERS)
+
+
+def test_the_placeholder_texts_have_one_home() -> None:
+    template = (ROOT / "templates/new-study.yaml.j2").read_text()
+    assert "Replace with" not in template
+    assert all(f"placeholders.{name}" in template for name in PLACEHOLDERS)
 
 
 def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsys) -> None:
