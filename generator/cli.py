@@ -33,6 +33,9 @@ from generator.urls import SLUG_RULE, is_slug, taken_address
 __all__ = ["main", "study_schema"]
 
 SCHEMA_FILE = Path("schema/study.schema.json")
+PROGRAM = ".venv/bin/python -m generator"
+"""The command line as it runs, written as is, from the project folder (where `make` sets up .venv)."""
+CHECK_COMMAND = f"{PROGRAM} check"
 OK, CONTENT_ERRORS, USAGE_ERROR = 0, 1, 2
 OUTSIDE_PROJECT = "is outside the project folder, so the build never reads it; give a file in content/studies"
 NOT_A_STUDY_FILE = (
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Rheum Evidence content tools.")
+    parser = argparse.ArgumentParser(prog=PROGRAM, description="Rheum Evidence content tools.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     commands = parser.add_subparsers(metavar="COMMAND")
 
@@ -165,7 +168,8 @@ def _new(args: argparse.Namespace) -> int:
         today=dt.date.today().isoformat(), condition=args.condition, design=args.design, placeholders=PLACEHOLDERS
     )
     target.write_text(text, encoding="utf-8")
-    _say(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    command = f"{CHECK_COMMAND} {(STUDIES_DIR / target.name).as_posix()}"
+    _say(f"wrote {target.as_posix()}; fill it in, then check it from the project folder: {command}")
     return OK
 
 

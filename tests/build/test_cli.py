@@ -73,6 +73,17 @@ def test_new_writes_a_valid_draft_skeleton(project, capsys) -> None:
     assert run(capsys, "--root", str(project.root), "check")[0] == 0
 
 
+def test_new_says_how_to_check_the_file_with_a_command_that_works_from_the_project_folder(project, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "gout")
+    path = (project.root / "content/studies/my-study.yaml").as_posix()
+    assert (code, out) == (
+        0,
+        f"wrote {path}; fill it in, then check it from the project folder: "
+        ".venv/bin/python -m generator check content/studies/my-study.yaml\n",
+    )
+    assert (project.root / "content/studies/my-study.yaml").read_text().endswith("disclose.\n")
+
+
 STILL = (
     "is still the skeleton's placeholder text; write the study's own text, or keep `status: draft` until it is written"
 )
@@ -109,6 +120,12 @@ def test_the_placeholder_texts_have_one_home() -> None:
     template = (ROOT / "templates/new-study.yaml.j2").read_text()
     assert "Replace with" not in template
     assert all(f"placeholders.{name}" in template for name in PLACEHOLDERS)
+
+
+def test_usage_shows_the_command_as_it_runs_from_the_project_folder(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--format", "xml"])
+    assert capsys.readouterr().err.startswith("usage: .venv/bin/python -m generator check ")
 
 
 def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsys) -> None:
