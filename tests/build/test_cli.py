@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -114,6 +117,34 @@ def test_every_placeholder_of_the_skeleton_is_refused_once_uncommented_and_publi
     assert refused == ["title", "summary", "study.outcomes[0].name", "key_findings[0]", "body", "source.title"]
     assert all(line.endswith(STILL) for line in out.splitlines())
     assert len(refused) == len(PLACEHOLDERS)
+
+
+def test_through_the_real_command_line_a_new_study_published_as_written_fails_and_a_draft_passes(project) -> None:
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=project.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+
+    assert command("new", "zentra-lupus", "--condition", "sle").returncode == 0
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (0, "OK: 1 study file(s) checked\n")
+    path = project.root / "content/studies/zentra-lupus.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    checked = command("check", "content/studies/zentra-lupus.yaml")
+    assert (checked.returncode, checked.stderr) == (1, "3 problems in 1 file\n")
+    assert checked.stdout.splitlines()[0] == f"content/studies/zentra-lupus.yaml:6:8: title: {STILL}"
+    path.write_text(path.read_text().replace("title: Replace with", "title: Zentra: replace with"))
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (1, "1 problem in 1 file\n")
+    assert checked.stdout == (
+        "content/studies/zentra-lupus.yaml:6:14: put the value of `title` in quotes: it contains a colon followed by "
+        "a space, which YAML reads as the start of another key\n"
+    )
 
 
 def test_the_placeholder_texts_have_one_home() -> None:
