@@ -29,7 +29,6 @@ _KEY_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>\w[\w ./()-]*
 # A key written without the space after its colon (`title:Lupus`), which YAML reads as text.
 _NO_SPACE = re.compile(r" *(?:- +)*(?P<key>\w[\w-]*):(?P<rest>[^\s:][^:]*)$")
 _QUOTES = "\"'"
-_BLOCK_INDICATORS = "|>"
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def _explain(lines: list[str], context: str, problem: str, at: _Where, opened: _
     if "scanning an anchor" in context:
         return opened, _reserved(lines, opened, "&", "which YAML reads as an anchor (`&name`)")
     if "scanning a block scalar" in context and "line break" in problem:
-        indicator = opened.character if opened.character in _BLOCK_INDICATORS else "|"
+        indicator = opened.character if opened.character in ("|", ">") else "|"
         return opened, (
             f"{_owner(lines, opened)} starts with `{indicator}`, which YAML reads as the start of a block of "
             "text on the lines below; put the value in quotes, or start the text on the next line, indented"
@@ -119,14 +118,14 @@ def _owner(lines: list[str], at: _Where) -> str:
     match = _KEY_LINE.match(at.text)
     if match and match.end() <= at.column:
         return f"the value of `{match.group('key').strip(_QUOTES)}`"
-    if at.text[: at.column].strip(" -") == "" and at.text.lstrip(" ").startswith("-"):
+    if re.match(r" *-( |$)", at.text):
         return "the list item"
     for number in range(at.line - 1, -1, -1):
         above = _Where(number, 0, lines[number])
         if not above.text.strip() or above.text.lstrip().startswith("#") or above.indent >= at.indent:
             continue
         if match := _KEY_LINE.match(above.text):
-            if match.group("dashes") and match.end("dashes") + len(match.group("indent")) > at.indent:
+            if match.group("dashes") and match.end("dashes") > at.indent:
                 return f"the list item on line {number + 1}"
             return f"the value of `{match.group('key').strip(_QUOTES)}`"
         if above.text.lstrip().startswith("-"):
@@ -213,7 +212,7 @@ def _block(lines: list[str], at: _Where) -> str:
     if at.column > at.indent and before:
         closing = before[-1]
         match = _KEY_LINE.match(at.text)
-        value = at.text[match.end() : at.column].strip() if match else ""
+        value = at.text[match.end() if match else at.indent : at.column].strip().lstrip("- ")
         if closing in _QUOTES and len(value) >= 2 and value[0] == closing:
             fix = (
                 "put the whole value in double quotes, or write each apostrophe in it twice ('')"
@@ -229,7 +228,7 @@ def _block(lines: list[str], at: _Where) -> str:
                 f"the {closing} before this text closes a quote opened earlier; check that each quoted value "
                 "above ends with its quote"
             )
-        if closing in "]}" and value[:1] in "[{":
+        if closing in "]}" and value[:1] in ("[", "{"):
             what = "a list" if value[0] == "[" else "a mapping"
             return (
                 f"{_owner(lines, at)} starts with `{value[0]}`, so YAML reads it as {what} and finds more text "

@@ -8,6 +8,7 @@ import yaml
 from generator.errors import ContentError
 from generator.read import loader
 from generator.read.loader import parse_yaml
+from tests.conftest import ROOT
 
 PARSERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
 if hasattr(yaml, "CSafeLoader"):
@@ -105,6 +106,11 @@ CASES = {
         "title: [Updated] trial\n",
         "x.yaml:1:18: the value of `title` starts with `[`, so YAML reads it as a list and finds more text after it; "
         "if the value is text, put it in quotes",
+    ),
+    "a list item that starts with a bracketed word": (
+        "key_findings:\n  - [New] finding\n",
+        "x.yaml:2:11: the list item starts with `[`, so YAML reads it as a list and finds more text after it; if the "
+        "value is text, put it in quotes",
     ),
     "an unclosed list": (
         "topics: [a, b\nbody: x\n",
@@ -213,9 +219,42 @@ def test_several_slips_in_one_study_are_reported_one_at_a_time_from_the_first() 
     assert problems(text)[0].startswith("x.yaml:2:14: the value of `summary` starts with a quote")
 
 
-@pytest.mark.parametrize("text", ["", "\n", ":", "- :", "'", '"', "[", "{", "*", "&", "|x", "\t", "a:\n\t", "a: b: c"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        ":",
+        "- :",
+        "[x](y)",
+        "- [x] y",
+        "{a}b",
+        "'a'b",
+        '"a"b',
+        "- 'a'b",
+        "'",
+        '"',
+        "[",
+        "{",
+        "*",
+        "&",
+        "|x",
+        "\t",
+        "a:\n\t",
+        "a: b: c",
+    ],
+)
 def test_any_slip_gives_one_line_and_never_a_traceback(text: str) -> None:
     try:
         parse_yaml(text, "x.yaml")
     except ContentError as error:
         assert len(error.problems) == 1 and str(error.problems[0]).startswith("x.yaml:")
+
+
+def test_a_markdown_link_pasted_before_the_first_line_of_a_study() -> None:
+    # Found by the fuzz test: the value has no key, so the message speaks of "the value".
+    text = "[x](javascript:alert(1))" + (ROOT / "content/studies/low-dose-il2-sle.yaml").read_text(encoding="utf-8")
+    assert problems(text) == [
+        "x.yaml:1:4: the value starts with `[`, so YAML reads it as a list and finds more text after it; if the value "
+        "is text, put it in quotes"
+    ]
