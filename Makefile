@@ -33,7 +33,7 @@ test: $(STAMP) $(NODE_STAMP)  ## lint, format check and type check, then every t
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 edit: $(STAMP) $(NODE_STAMP)  ## edit the study files in the browser, no account needed (127.0.0.1:$(EDIT_PORT))
 	$(BIN)/python -m generator edit --port $(EDIT_PORT)
