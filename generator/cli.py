@@ -25,14 +25,19 @@ from generator.derive.headline import headline_warning
 from generator.derive.related import explain
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
+from generator.publish.editor import add_commands as add_editor_commands
 from generator.read.content import STUDIES_DIR, Content, StudyCache, load_content, locate
 from generator.read.model import Study
+from generator.read.skeleton import PLACEHOLDERS
 from generator.render.pages import SiteOptions
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
 __all__ = ["main", "study_schema"]
 
 SCHEMA_FILE = Path("schema/study.schema.json")
+PROGRAM = ".venv/bin/python -m generator"
+"""The command line as it runs, written as is, from the project folder (where `make` sets up .venv)."""
+CHECK_COMMAND = f"{PROGRAM} check"
 OK, CONTENT_ERRORS, USAGE_ERROR = 0, 1, 2
 OUTSIDE_PROJECT = "is outside the project folder, so the build never reads it; give a file in content/studies"
 NOT_A_STUDY_FILE = (
@@ -52,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Rheum Evidence content tools.")
+    parser = argparse.ArgumentParser(prog=PROGRAM, description="Rheum Evidence content tools.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     commands = parser.add_subparsers(metavar="COMMAND")
 
@@ -79,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
+    add_editor_commands(commands)
     return parser
 
 
@@ -176,12 +182,13 @@ def _new(args: argparse.Namespace) -> int:
         _say(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", stream=sys.stderr)
         return USAGE_ERROR
     loader = FileSystemLoader(templates_for(args.root))
-    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
+    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     text = environment.get_template("new-study.yaml.j2").render(
-        today=dt.date.today().isoformat(), condition=args.condition, design=args.design
+        today=dt.date.today().isoformat(), condition=args.condition, design=args.design, placeholders=PLACEHOLDERS
     )
     target.write_text(text, encoding="utf-8")
-    _say(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    command = f"{CHECK_COMMAND} {(STUDIES_DIR / target.name).as_posix()}"
+    _say(f"wrote {target.as_posix()}; fill it in, then check it from the project folder: {command}")
     return OK
 
 

@@ -362,10 +362,10 @@ def test_study_page_and_nav_do_not_grow_from_50_to_500_studies(site_project) -> 
 def test_related_options_come_from_mkdocs_yml(site_project, caplog) -> None:
     config = site_project.root / "mkdocs.yml"
     original = config.read_text()
-    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {count: 2}\n"))
+    config.write_text(original.replace("      preview_drafts: true\n", "      related: {count: 2}\n"))
     site = build_site(site_project.root)
     assert len(page(site, "studies/low-dose-il2-sle").xpath("//section[@id='more-like-this']//article")) == 2
-    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {cuont: 2}\n"))
+    config.write_text(original.replace("      preview_drafts: true\n", "      related: {cuont: 2}\n"))
     with pytest.raises(Abort):
         build_site(site_project.root)
     expected = "Config value 'plugins': Plugin 'rheum-evidence' option 'related': unknown option `cuont`; did you mean `count`?"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 
 from generator.cli import SCHEMA_FILE, main, study_schema
+from generator.read.skeleton import PLACEHOLDERS
 
 from ..conftest import MINIMAL_STUDY, ROOT
 
@@ -69,6 +74,89 @@ def test_new_writes_a_valid_draft_skeleton(project, capsys) -> None:
     data = yaml.safe_load(text)
     assert (data["condition"], data["status"]) == ("gout", "draft")
     assert run(capsys, "--root", str(project.root), "check")[0] == 0
+
+
+def test_new_says_how_to_check_the_file_with_a_command_that_works_from_the_project_folder(project, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "gout")
+    path = (project.root / "content/studies/my-study.yaml").as_posix()
+    assert (code, out) == (
+        0,
+        f"wrote {path}; fill it in, then check it from the project folder: "
+        ".venv/bin/python -m generator check content/studies/my-study.yaml\n",
+    )
+    assert (project.root / "content/studies/my-study.yaml").read_text().endswith("disclose.\n")
+
+
+STILL = (
+    "is still the skeleton's placeholder text; write the study's own text, or keep `status: draft` until it is written"
+)
+
+
+def test_the_skeleton_switched_to_published_fails_the_check_field_by_field(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert (code, err) == (1, "3 problems in 1 file\n")
+    assert out.splitlines() == [
+        f"content/studies/my-study.yaml:6:8: title: {STILL}",
+        f"content/studies/my-study.yaml:11:10: summary: {STILL}",
+        f"content/studies/my-study.yaml:28:7: body: {STILL}",
+    ]
+
+
+def test_every_placeholder_of_the_skeleton_is_refused_once_uncommented_and_published(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    header, _, fields = path.read_text().partition("title:")
+    fields = re.sub(r"(?m)^( *)# ", r"\1", "title:" + fields).replace("status: draft", "status: published")
+    path.write_text(header + fields)
+    code, out, _ = run(capsys, "--root", str(project.root), "check")
+    assert code == 1
+    refused = [line.split(": ")[1] for line in out.splitlines()]
+    assert refused == ["title", "summary", "study.outcomes[0].name", "key_findings[0]", "body", "source.title"]
+    assert all(line.endswith(STILL) for line in out.splitlines())
+    assert len(refused) == len(PLACEHOLDERS)
+
+
+def test_through_the_real_command_line_a_new_study_published_as_written_fails_and_a_draft_passes(project) -> None:
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=project.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+
+    assert command("new", "zentra-lupus", "--condition", "sle").returncode == 0
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (0, "OK: 1 study file(s) checked\n")
+    path = project.root / "content/studies/zentra-lupus.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    checked = command("check", "content/studies/zentra-lupus.yaml")
+    assert (checked.returncode, checked.stderr) == (1, "3 problems in 1 file\n")
+    assert checked.stdout.splitlines()[0] == f"content/studies/zentra-lupus.yaml:6:8: title: {STILL}"
+    path.write_text(path.read_text().replace("title: Replace with", "title: Zentra: replace with"))
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (1, "1 problem in 1 file\n")
+    assert checked.stdout == (
+        "content/studies/zentra-lupus.yaml:6:14: put the value of `title` in quotes: it contains a colon followed by "
+        "a space, which YAML reads as the start of another key\n"
+    )
+
+
+def test_the_placeholder_texts_have_one_home() -> None:
+    template = (ROOT / "templates/new-study.yaml.j2").read_text()
+    assert "Replace with" not in template
+    assert all(f"placeholders.{name}" in template for name in PLACEHOLDERS)
+
+
+def test_usage_shows_the_command_as_it_runs_from_the_project_folder(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--format", "xml"])
+    assert capsys.readouterr().err.startswith("usage: .venv/bin/python -m generator check ")
 
 
 def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsys) -> None:

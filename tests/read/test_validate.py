@@ -10,6 +10,10 @@ from generator.read.content import load_content
 from ..conftest import MINIMAL_STUDY
 
 F = "content/studies/s.yaml"
+SAME_KIND = (
+    "give every arm the same kind of value: a share of the arm (a percentage, 55.2%, or a count over a "
+    "denominator, 16/29) or a plain number"
+)
 
 
 def check(project, text: str, slug: str = "s") -> list[str]:
@@ -157,6 +161,37 @@ CASES = {
         with_study("  arms:\n    - {key: a, label: A}\n  adverse_events:\n    - name: X\n      results: {a: 101%}\n"),
         [f"{F}:11:20: study.adverse_events[0].results.a: a percentage cannot exceed 100% (got '101%')"],
     ),
+    "a plain number beside a percentage in the second outcome": (
+        with_study(
+            "  arms:\n    - {key: zentra, label: Zentra}\n    - {key: placebo, label: Placebo}\n"
+            "  outcomes:\n    - name: A\n      results: {zentra: 50%, placebo: 30%}\n"
+            "    - name: B\n      results: {zentra: 60, placebo: 30%}\n"
+        ),
+        [
+            f"{F}:14:16: study.outcomes[1].results: mixes a plain number (zentra: 60) and a percentage "
+            f"(placebo: 30%); {SAME_KIND}"
+        ],
+    ),
+    "a plain number beside counts in an adverse event": (
+        with_study(
+            "  arms:\n    - {key: a, label: A}\n    - {key: b, label: B}\n    - {key: c, label: C}\n"
+            "  adverse_events:\n    - name: Fever\n      results:\n        a: 4/30\n        b: 2\n        c: 1/31\n"
+        ),
+        [
+            f"{F}:14:9: study.adverse_events[0].results: mixes a count over a denominator (a: 4/30, c: 1/31) and "
+            f"a plain number (b: 2); {SAME_KIND}"
+        ],
+    ),
+    "all three kinds of value in one outcome": (
+        with_study(
+            "  arms:\n    - {key: a, label: A}\n    - {key: b, label: B}\n    - {key: c, label: C}\n"
+            "  outcomes:\n    - name: X\n      results: {a: 16/29, b: 30%, c: 9}\n"
+        ),
+        [
+            f"{F}:13:16: study.outcomes[0].results: mixes a count over a denominator (a: 16/29), a percentage "
+            f"(b: 30%) and a plain number (c: 9); {SAME_KIND}"
+        ],
+    ),
     "p-value out of range": (
         with_study("  outcomes:\n    - name: X\n      p_value: 1.5\n"),
         [
@@ -250,6 +285,14 @@ CASES = {
 @pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
 def test_each_error_kind_gives_one_exact_line(project, text: str, expected: list[str]) -> None:
     assert check(project, text) == expected
+
+
+def test_arms_may_give_their_share_as_a_percentage_or_as_a_count(project) -> None:
+    arms = "  arms:\n    - {key: a, label: A, participants: 29}\n    - {key: b, label: B, participants: 30}\n"
+    outcomes = "  outcomes:\n    - name: X\n      results: {a: 16/29, b: 30%}\n"
+    adverse = "  adverse_events:\n    - name: Y\n      results: {a: 9, b: 2}\n"
+    project.study("s", with_study(arms + outcomes + adverse))
+    assert [record.slug for record in load_content(project.root).studies] == ["s"]
 
 
 def test_yaml_traps_in_text_fields_keep_the_text(project) -> None:
