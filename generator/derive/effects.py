@@ -1,15 +1,16 @@
 """Derived two-arm statistics: what the per-arm results imply.
 
 Editors write per-arm results as they appear in the paper (``16/29``,
-``55.2%``).  From two arms this module derives the risk difference, the risk
-ratio and the number needed to treat, re-checks the reported p-value, and
+``55.2%``).  From two arms this module derives a summary of findings (the
+risk ratio, then the risks and their difference per 1,000 from that same
+ratio, and the number needed to treat), re-checks the reported p-value, and
 words editor-written effect estimates (``HR 1.18 (95% CI 1.08 to 1.29)``).
 
 Everything here is a pure function of plain values; the page templates decide
 what to show.  Conventions:
 
-* risks are proportions in [0, 1]; the risk difference is treatment minus
-  control and is printed in percentage points;
+* risks are proportions in [0, 1]; differences are treatment minus control,
+  shown per 1,000;
 * every interval is two-sided at ``level`` (0.95 unless told otherwise);
 * numbers derived from a percentage and an arm size are flagged as
   approximate, because the paper's analysed denominator may differ.
@@ -33,7 +34,6 @@ __all__ = [
     "EventCount",
     "Estimate",
     "NumberNeeded",
-    "Comparison",
     "PAudit",
     "Finding",
     "corresponding_risk",
@@ -44,24 +44,14 @@ __all__ = [
     "describe_difference_per_1000",
     "describe_finding_nnt",
     "plain_statement",
-    "SOURCE_COUNTS",
-    "SOURCE_APPROXIMATE",
     "arm_events",
-    "compare_arms",
     "audit_p_value",
     "parse_reported_p",
     "describe_effect",
-    "describe_risk_difference",
-    "describe_risk_ratio",
-    "describe_nnt",
     "format_number",
-    "format_points",
     "format_ratio",
     "format_nnt",
 ]
-
-SOURCE_COUNTS = "computed from the counts"
-SOURCE_APPROXIMATE = "from % and arm size, approximate"
 
 _MINUS = "\u2212"  # typographic minus: "−0.6" does not read as a dash
 _INFINITY = "\u221e"
@@ -126,25 +116,6 @@ class NumberNeeded:
     def significant(self) -> bool:
         """Whether the interval excludes "no difference" (an infinite NNT)."""
         return all(r is None or math.isfinite(r[1]) for r in (self.nnt_range, self.nnh_range))
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Treatment arm versus control arm for one binary outcome."""
-
-    treatment: EventCount
-    control: EventCount
-    level: float
-    risk_difference: Estimate  # proportions, treatment minus control
-    risk_ratio: Estimate | None  # None when not estimable (see risk_ratio_note)
-    risk_ratio_note: str | None  # why it is missing, or that a correction was applied
-    number_needed: NumberNeeded
-    source: str  # SOURCE_COUNTS or SOURCE_APPROXIMATE
-
-    @property
-    def significant(self) -> bool:
-        """Whether the risk-difference interval excludes zero."""
-        return self.risk_difference.low > 0 or self.risk_difference.high < 0
 
 
 @dataclass(frozen=True)
@@ -309,70 +280,13 @@ def _decimals(text: str) -> int:
     return len(match.group(1)) if match else 0
 
 
-# --------------------------------------------------------------------------- comparison
-
-
-def compare_arms(
-    treatment: EventCount,
-    control: EventCount,
-    level: float = 0.95,
-    *,
-    events_are_good: bool = True,
-) -> Comparison:
-    """Risk difference, risk ratio and NNT/NNH of treatment versus control.
-
-    ``events_are_good`` says whether more events is a benefit (a response) or
-    a harm (an adverse event, a thrombosis); it decides whether 1/|RD| is an
-    NNT or an NNH.
-    """
-    z = _z(level)
-    risk_difference = _newcombe_difference(treatment, control, level)
-    risk_ratio, note = _risk_ratio(treatment, control, z)
-    approximate = treatment.approximate or control.approximate
-    return Comparison(
-        treatment=treatment,
-        control=control,
-        level=level,
-        risk_difference=risk_difference,
-        risk_ratio=risk_ratio,
-        risk_ratio_note=note,
-        number_needed=_number_needed(risk_difference, events_are_good),
-        source=SOURCE_APPROXIMATE if approximate else SOURCE_COUNTS,
-    )
-
-
-def _wilson(arm: EventCount, level: float) -> tuple[float, float]:
-    # Wilson's score interval in closed form: the same numbers as SciPy's
-    # binomtest(...).proportion_ci(method="wilson") (a test checks this), at a
-    # fraction of the cost, which matters for a site of thousands of studies.
-    z = _z(level)
-    n, p = arm.total, arm.events / arm.total
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+# --------------------------------------------------------------------------- ratio
 
 
 @lru_cache(maxsize=16)
 def _z(level: float) -> float:
     """The two-sided standard-normal quantile for a confidence level (1.96 for 95%)."""
     return float(norm.ppf(0.5 + level / 2))
-
-
-def _newcombe_difference(treatment: EventCount, control: EventCount, level: float) -> Estimate:
-    # Newcombe's hybrid score interval (Stat Med 1998;17:873, method 10).  SciPy
-    # has no interval for a difference of proportions; this one is hand-written
-    # from the two Wilson intervals, which SciPy does provide.  Unlike the Wald
-    # interval it stays inside [-1, 1] and is sensible with 0% or 100% events.
-    p1, p2 = treatment.risk, control.risk
-    low1, high1 = _wilson(treatment, level)
-    low2, high2 = _wilson(control, level)
-    difference = p1 - p2
-    return Estimate(
-        value=difference,
-        low=difference - math.hypot(p1 - low1, high2 - p2),
-        high=difference + math.hypot(high1 - p1, p2 - low2),
-    )
 
 
 def _risk_ratio(treatment: EventCount, control: EventCount, z: float) -> tuple[Estimate | None, str | None]:
@@ -577,14 +491,6 @@ def format_number(number: float | int | str) -> str:
     return text.replace("-", _MINUS)
 
 
-def format_points(difference: float) -> str:
-    """A difference of proportions in percentage points, signed, 1 decimal: 0.2517 -> "+25.2"."""
-    text = f"{difference * 100:.1f}"
-    if float(text) == 0:
-        return "0.0"
-    return text.replace("-", _MINUS) if text.startswith("-") else f"+{text}"
-
-
 def format_ratio(ratio: float) -> str:
     """A ratio with 2 decimals: 1.8390 -> "1.84"."""
     return f"{ratio:.2f}"
@@ -687,39 +593,3 @@ def describe_effect(
         return head
     low, high = (format_number(bound) + unit for bound in ci)
     return f"{head} ({_ci_label(ci_level)} {low} to {high})"
-
-
-def describe_risk_difference(comparison: Comparison) -> str:
-    """ "Risk difference +28.9 percentage points (95% CI +3.4 to +49.6)"."""
-    rd = comparison.risk_difference
-    return (
-        f"Risk difference {format_points(rd.value)} percentage points "
-        f"({_ci_label(comparison.level)} {format_points(rd.low)} to {format_points(rd.high)})"
-    )
-
-
-def describe_risk_ratio(comparison: Comparison) -> str:
-    """ "RR 1.84 (95% CI 0.97 to 3.48)", or why the ratio is not estimable."""
-    rr = comparison.risk_ratio
-    if rr is None:
-        return f"RR {comparison.risk_ratio_note}"
-    return (
-        f"RR {format_ratio(rr.value)} ({_ci_label(comparison.level)} {format_ratio(rr.low)} to {format_ratio(rr.high)})"
-    )
-
-
-def describe_nnt(comparison: Comparison) -> str:
-    """ "NNT 4 (95% CI 3 to 30)", or "NNT 4 (95% CI NNH 22 to ∞ to NNT 3; not significant)".
-
-    Interval ends are listed from the harm side to the benefit side, as in
-    Altman (1998).
-    """
-    nn = comparison.number_needed
-    head = f"{nn.kind} {format_nnt(nn.value)}" if nn.kind else "No difference"
-    label = _ci_label(comparison.level)
-    if nn.significant:
-        low, high = nn.nnt_range or nn.nnh_range  # type: ignore[misc]  # exactly one is set
-        return f"{head} ({label} {format_nnt(low)} to {format_nnt(high)})"
-    ends = [f"{kind} {format_nnt(r[0])}" for kind, r in (("NNH", nn.nnh_range), ("NNT", nn.nnt_range)) if r]
-    ends.insert(1, _INFINITY)  # "NNH 22 to ∞ to NNT 3", or "NNT 3 to ∞" when one end touches zero
-    return f"{head} ({label} {' to '.join(ends)}; not significant)"
