@@ -20,6 +20,8 @@ class Build:
     files: dict[str, str | bytes] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)
     """The extra ``<head>`` of every generated page, by source path."""
+    dates: dict[str, str] = field(default_factory=dict)
+    """Each generated page's last change (``YYYY-MM-DD``) by source path; a page without one is absent."""
     written: dict[str, str] = field(default_factory=dict)
     """The HTML of each hand-written page, by source path."""
     checked: dict[str, str] = field(default_factory=dict)
@@ -36,6 +38,7 @@ class Build:
             pages=generated.pages,
             files=generated.files,
             heads={page.src: page.head for page in generated.pages},
+            dates={page.src: page.modified.isoformat() for page in generated.pages if page.modified},
             written=generated.written,
             checked={Path(page.file).name: page.text for page in generated.content.pages},
             comments=options.comments is not None,
@@ -61,6 +64,14 @@ class Build:
     def html(self, src: str, converted: str) -> str:
         """The page's HTML: what :meth:`hold` kept, in place of MkDocs' (empty) conversion."""
         return self.held.pop(src, converted)
+
+    def update_date(self, src: str) -> str:
+        """The page's date for the sitemap's ``<lastmod>``: empty (no ``<lastmod>``) for a page without one.
+
+        Hand-written pages have none: the content does not say when they changed, and the build date
+        would tell search engines that every page changes on every deploy.
+        """
+        return self.dates.get(src, "")
 
     def head(self, src: str) -> str:
         """The page's extra ``<head>``: feed links, structured data."""

@@ -10,6 +10,7 @@ studies.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -97,6 +98,10 @@ class GeneratedPage:
     src: str
     text: str
     head: str = ""  # extra HTML for <head>: feed links, structured data
+    modified: dt.date | None = None
+    """When what the page shows last changed, as far as the content says: a study's ``updated`` or
+    ``published``, a listing's newest study.  None for a page whose text does not come from studies
+    (the search page): the sitemap then gives no date rather than a wrong one."""
 
 
 @dataclass
@@ -134,9 +139,13 @@ def build_pages(
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
-    pages.append(_index("conditions/index.md", "Conditions", "Studies by condition.", conditions.values(), options))
-    pages.append(_index("topics/index.md", "Topics", "Every topic, A to Z.", topics.values(), options))
-    pages.append(_index("archive/index.md", "Archive", "Every study by year of publication.", years.values(), options))
+    newest = _newest(records)
+    for src, title, intro, listings in (
+        ("conditions/index.md", "Conditions", "Studies by condition.", conditions.values()),
+        ("topics/index.md", "Topics", "Every topic, A to Z.", topics.values()),
+        ("archive/index.md", "Archive", "Every study by year of publication.", years.values()),
+    ):
+        pages.append(_index(src, title, intro, listings, options, newest))
     for listing in [*conditions.values(), *topics.values(), *years.values()]:
         pages += _listing_pages(listing, content, options)
     return pages
@@ -196,6 +205,7 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
             conditions_href=relative_href(src, "conditions/index.md"),
             total=len(records),
         ),
+        modified=_newest(records),
     )
 
 
@@ -284,7 +294,18 @@ def _render_study(
             _link_tags(feed_links(src, study.condition, condition_name=condition.name)),
         ]
     )
-    return GeneratedPage(src, render_page("study.md.j2", meta, options.templates_dir, study=view), head)
+    text = render_page("study.md.j2", meta, options.templates_dir, study=view)
+    return GeneratedPage(src, text, head, modified=_modified(record))
+
+
+def _modified(record: StudyRecord) -> dt.date:
+    """When the study last changed: ``updated``, else ``published``."""
+    return record.study.updated or record.study.published
+
+
+def _newest(records: Sequence[StudyRecord]) -> dt.date | None:
+    """The newest change among ``records`` (None for none): the date of a page that lists them."""
+    return max(map(_modified, records), default=None)
 
 
 def _synonyms(content: Content, keys: Sequence[str]) -> list[str]:
@@ -440,18 +461,21 @@ def _year_listings(records: Sequence[StudyRecord]) -> dict[int, _Listing]:
     return listings
 
 
-def _index(src: str, title: str, intro: str, listings: Any, options: SiteOptions) -> GeneratedPage:
+def _index(
+    src: str, title: str, intro: str, listings: Any, options: SiteOptions, newest: dt.date | None
+) -> GeneratedPage:
     entries = [
         {"href": relative_href(src, listing.first_src), "name": listing.title, "count": len(listing.records)}
         for listing in listings
     ]
     meta = {"title": title, "hide": ["toc"]}
     text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, entries=entries)
-    return GeneratedPage(src, text)
+    return GeneratedPage(src, text, modified=newest)
 
 
 def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
     count = max(1, math.ceil(len(listing.records) / options.per_page))
+    newest = _newest(listing.records)  # a new study moves every page of its listing along
     source = partial(paged_src, listing.first_src)
     pages = []
     for number in range(1, count + 1):
@@ -469,5 +493,5 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
         context = {"title": title, "intro": listing.intro, "teasers": teasers, "paging": pager}
         text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else []
-        pages.append(GeneratedPage(src, text, _link_tags(feeds)))
+        pages.append(GeneratedPage(src, text, _link_tags(feeds), modified=newest))
     return pages
