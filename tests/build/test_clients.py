@@ -125,3 +125,17 @@ def test_every_json_feed_has_the_article_as_html(site: Path) -> None:
         for item in feed["items"]:
             assert "content_text" not in item
             assert item["content_html"].startswith("<p>") and item["summary"] not in item["content_html"][:40]
+
+
+# --------------------------------------------------------------------------- structured data
+
+
+def test_every_study_page_has_one_article_whose_publisher_and_team_are_organisations(site: Path) -> None:
+    pages = sorted((site / "studies").glob("*/index.html"))
+    assert len(pages) == len(SEED.visible()) == 6
+    for path in pages:
+        [article] = json_ld_of(path.read_text(encoding="utf-8"))
+        assert article["@type"] == "MedicalScholarlyArticle", path
+        assert article["url"] == url_of(site, path)
+        assert article["publisher"] == {"@type": "Organization", "name": "Rheum Evidence", "url": SITE_URL}
+        assert [author["@type"] for author in article["author"]] == ["Organization"], path
