@@ -274,6 +274,8 @@ def _render_study(
         "topics": [{"href": relative_href(src, topic_src(topic_slug(t))), "label": t} for t in study.topics],
         "authors": [content.authors[key].name for key in study.authors],
         "facts": _facts(record),
+        "arms": _arms(record),
+        "arms_heading": "Arms" if DESIGNS[study.study.design].family == "trial" else "Groups compared",
         "key_findings": study.key_findings,
         "body": markdown_to_safe_html(study.body),
         "outcomes": _outcome_table(record),
@@ -346,6 +348,18 @@ def _facts(record: StudyRecord) -> list[tuple[str, str]]:
         ("Follow-up", details.follow_up),
     ]
     return [(label, value) for label, value in facts if value]
+
+
+def _arms(record: StudyRecord) -> list[dict[str, str | None]]:
+    """Every arm as written, whether or not it has an intervention or results: label, size, intervention."""
+    return [
+        {
+            "label": arm.label,
+            "participants": f"{arm.participants:,}" if arm.participants else None,
+            "intervention": arm.intervention,
+        }
+        for arm in record.study.study.arms
+    ]
 
 
 def _arm_headers(record: StudyRecord) -> list[str]:
