@@ -2,7 +2,8 @@
 
 Exit status: 0 when all is well, 1 when the content has problems, 2 when the
 command itself was used wrongly (``check FILE`` naming a missing file, or one
-that is not a study file the build reads).
+that is not a study file the build reads).  Warnings (``check`` prints them
+like problems, after them) never change the exit status.
 
 Every line printed goes through :func:`generator.errors.printable`, so no file
 name or text from a study reaches the terminal or a CI log as a control
@@ -92,15 +93,21 @@ def _check(args: argparse.Namespace) -> int:
         problems: list[Problem] = []
     except ContentError as error:
         content, problems = None, list(error.problems)
+    # Warnings of every file that passed, even when another file has problems.
+    warnings = sorted(warning for _, record in validated.values() for warning in record.warnings)
     if args.files:
         wanted = {_display(args.root, path): path for path in args.files}
         problems = [problem for problem in problems if problem.file in wanted]
+        warnings = [warning for warning in warnings if warning.file in wanted]
         unread = [file for file in wanted if file not in validated and all(p.file != file for p in problems)]
         problems += [_unread(args.root, wanted[file], file) for file in unread]
     else:
         unread = []
-    for problem in sorted(problems):
+    for problem in [*sorted(problems), *warnings]:
         _say(problem.github_annotation() if args.format == "github" else str(problem))
+    if warnings:
+        files, count = len({warning.file for warning in warnings}), len(warnings)
+        _say(f"{count} warning{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
     if problems:
         files, count = len({problem.file for problem in problems}), len(problems)
         _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)

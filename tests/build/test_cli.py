@@ -134,3 +134,44 @@ def test_related_prints_each_signals_contribution(capsys) -> None:
 def test_related_unknown_slug_is_a_usage_error(capsys) -> None:
     code, _, err = run(capsys, "--root", str(ROOT), "related", "no-such-study")
     assert (code, err) == (2, "no published study `no-such-study` in content/studies\n")
+
+
+INCOMPLETE_SOURCE = MINIMAL_STUDY + "source:\n  journal: Lupus\n  doi: 10.1177/0961203319000000\n"
+
+
+def test_check_warns_of_a_source_a_reference_manager_cannot_use_and_still_exits_zero(project, capsys) -> None:
+    project.study("s", INCOMPLETE_SOURCE)
+    project.study("t", MINIMAL_STUDY + "source:\n  title: A title\n  authors: He J\n  journal: Lupus\n  year: 2020\n")
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert code == 0
+    assert out == (
+        "content/studies/s.yaml:8:1: source: no title, authors or year; the citation downloads (BibTeX, RIS) give "
+        "what the source has, but a reference manager needs title, authors, journal and year\n"
+    )
+    assert err == "1 warning in 1 file\nOK: 2 study file(s) checked\n"
+
+
+def test_check_warnings_as_github_annotations_and_after_the_problems(project, capsys) -> None:
+    project.study("a", INCOMPLETE_SOURCE)
+    project.study("b", MINIMAL_STUDY + "summery: x\n")
+    code, out, err = run(capsys, "--root", str(project.root), "check", "--format", "github")
+    assert code == 1  # the problem in b.yaml decides; the warning does not change it
+    assert out.splitlines() == [
+        "::error file=content/studies/b.yaml,line=8,col=1::summery: unknown key `summery`; did you mean `summary`?",
+        "::warning file=content/studies/a.yaml,line=8,col=1::source: no title, authors or year; the citation "
+        "downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors, journal "
+        "and year",
+    ]
+    assert err == "1 warning in 1 file\n1 problem in 1 file\n"
+
+
+def test_check_named_files_warns_of_those_only(project, capsys, monkeypatch) -> None:
+    project.study("a", INCOMPLETE_SOURCE)
+    project.study("b", MINIMAL_STUDY + "source:\n  title: Only a title\n")
+    monkeypatch.chdir(project.root)
+    code, out, _ = run(capsys, "check", "content/studies/b.yaml")
+    assert code == 0
+    assert out == (
+        "content/studies/b.yaml:8:1: source: no authors, journal or year; the citation downloads (BibTeX, RIS) "
+        "give what the source has, but a reference manager needs title, authors, journal and year\n"
+    )
