@@ -173,3 +173,19 @@ def test_every_study_with_a_source_has_downloads_that_reference_managers_read(si
     ris = rispy.loads((site / "studies/aav-mortality-usa/citation.ris").read_text(encoding="utf-8"))
     assert ris == [{"type_of_reference": "JOUR", "authors": ["Steinberg, A. W."],
                     "secondary_title": "Annals of Internal Medicine", "year": "2019"}]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def test_no_checkbox_carries_an_autocomplete_attribute(site: Path) -> None:
+    """The Nu Html Checker's error on every page: `autocomplete` is not allowed on a checkbox."""
+    import lxml.html
+
+    pages = html_pages(site) + [site / "404.html"]
+    toggles = 0
+    for path in pages:
+        document = lxml.html.fromstring(path.read_bytes())
+        assert document.xpath("//input[@type='checkbox'][@autocomplete]") == [], path
+        toggles += len(document.xpath("//input[@type='checkbox'][@id='__drawer' or @id='__search']"))
+    assert toggles == 2 * len(pages)  # the theme's toggles are still there, without the attribute
