@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.pipeline import Generated
 from generator.render.pages import GeneratedPage, SiteOptions, default_head
+from generator.render.structured import site_head_html
 
 __all__ = ["Build"]
 
@@ -28,6 +29,7 @@ class Build:
     """Each hand-written page's file name → the text that was checked."""
     comments: bool = False
     """Whether the pages load giscus comments."""
+    site_name: str = ""
     held: dict[str, str] = field(default_factory=dict)
     """Page HTML kept from ``on_page_markdown`` for ``on_page_content`` of the MkDocs run under way."""
 
@@ -42,6 +44,7 @@ class Build:
             written=generated.written,
             checked={Path(page.file).name: page.text for page in generated.content.pages},
             comments=options.comments is not None,
+            site_name=options.site_name,
         )
 
     def again(self) -> Build:
@@ -73,6 +76,12 @@ class Build:
         """
         return self.dates.get(src, "")
 
-    def head(self, src: str) -> str:
-        """The page's extra ``<head>``: feed links, structured data."""
-        return self.heads.get(src) or default_head(src)
+    def head(self, src: str, *, page_url: str = "", title: str = "", description: str | None = None) -> str:
+        """The page's extra ``<head>``: feed links, structured data, OpenGraph and Twitter tags.
+
+        A hand-written page gets the site's feed links and OpenGraph tags from its own ``page_url``,
+        ``title`` and ``description`` (what MkDocs read from its front matter).
+        """
+        if src in self.heads:
+            return self.heads[src]
+        return site_head_html(page_url, self.site_name, title, description) + default_head(src)

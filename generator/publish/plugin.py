@@ -122,7 +122,13 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
     ) -> TemplateContext:
         """Hand the build's extra <head> of the page (feed links, structured data) to the theme."""
         # MkDocs types the context with its own keys only, but themes and plugins add theirs.
-        context["extra_head"] = self.build.head(page.file.src_uri)  # type: ignore[typeddict-unknown-key]
+        head = self.build.head(
+            page.file.src_uri,
+            page_url=page.canonical_url or "",
+            title=page.title or "",
+            description=page.meta.get("description"),
+        )
+        context["extra_head"] = head  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:

@@ -41,7 +41,7 @@ from generator.render.feeds import feed_links, site_feeds
 from generator.render.opendata import open_data
 from generator.render.parallel import map_in_processes
 from generator.render.sanitise import markdown_to_safe_html
-from generator.render.structured import head_html
+from generator.render.structured import head_html, site_head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
 from generator.urls import (
     absolute_url,
@@ -85,6 +85,7 @@ class SiteOptions:
     drafts: bool = False
     site_url: str = "https://example.org/"
     site_name: str = "Rheum Evidence"
+    site_description: str = ""
     per_page: int = 50
     home_latest: int = 20
     comments: Comments | None = None
@@ -173,6 +174,18 @@ def default_head(src: str) -> str:
     return _link_tags(feed_links(src, None))
 
 
+def _site_head(
+    src: str,
+    options: SiteOptions,
+    title: str,
+    description: str | None,
+    feeds: Sequence[tuple[str, str, str]] | None = None,
+) -> str:
+    """The <head> of a page that is not a study: OpenGraph and Twitter tags, and its feed links."""
+    social = site_head_html(absolute_url(options.site_url, src), options.site_name, title, description or None)
+    return social + _link_tags(feeds if feeds is not None else feed_links(src, None))
+
+
 def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
     # "alternate feed" rather than a bare "alternate": the theme treats every link[rel=alternate]
     # as a translation and fetches the sitemap beside it, on every page view.
@@ -205,6 +218,7 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
             conditions_href=relative_href(src, "conditions/index.md"),
             total=len(records),
         ),
+        _site_head(src, options, options.site_name, options.site_description),
         modified=_newest(records),
     )
 
@@ -213,7 +227,10 @@ def _search_page(options: SiteOptions) -> GeneratedPage:
     src = "search.md"
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
-    return GeneratedPage(src, render_page("search.md.j2", meta, options.templates_dir, **links))
+    text = render_page("search.md.j2", meta, options.templates_dir, **links)
+    return GeneratedPage(
+        src, text, _site_head(src, options, "Search", "Search every study by headline, condition or topic.")
+    )
 
 
 def _study(
@@ -484,7 +501,7 @@ def _index(
     ]
     meta = {"title": title, "hide": ["toc"]}
     text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, entries=entries)
-    return GeneratedPage(src, text, modified=newest)
+    return GeneratedPage(src, text, _site_head(src, options, title, intro), modified=newest)
 
 
 def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
@@ -506,6 +523,7 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
         teasers = [_teaser(record, content, src) for record in chunk]
         context = {"title": title, "intro": listing.intro, "teasers": teasers, "paging": pager}
         text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
-        feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else []
-        pages.append(GeneratedPage(src, text, _link_tags(feeds), modified=newest))
+        feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
+        head = _site_head(src, options, title, listing.intro, feeds)
+        pages.append(GeneratedPage(src, text, head, modified=newest))
     return pages

@@ -189,3 +189,33 @@ def test_no_checkbox_carries_an_autocomplete_attribute(site: Path) -> None:
         assert document.xpath("//input[@type='checkbox'][@autocomplete]") == [], path
         toggles += len(document.xpath("//input[@type='checkbox'][@id='__drawer' or @id='__search']"))
     assert toggles == 2 * len(pages)  # the theme's toggles are still there, without the attribute
+
+
+# --------------------------------------------------------------------------- OpenGraph
+
+
+def test_every_page_type_has_opengraph_and_twitter_tags_for_its_own_address(site: Path) -> None:
+    import extruct
+    import lxml.html
+
+    kinds = set()
+    for path in html_pages(site):
+        html = path.read_text(encoding="utf-8")
+        [graph] = extruct.extract(html, syntaxes=["opengraph"], uniform=True)["opengraph"]
+        url = url_of(site, path)
+        assert graph["og:url"] == url and graph["og:site_name"] == "Rheum Evidence", path
+        assert graph["og:title"], path
+        kinds.add(graph["@type"])
+        document = lxml.html.fromstring(html)
+        assert document.xpath("//link[@rel='canonical']/@href") == [url], path
+        assert document.xpath("//meta[@name='twitter:card']/@content") == ["summary"], path
+        assert len(document.xpath("//meta[@property='og:title']")) == 1, path  # once, not also from the theme
+        assert document.xpath("//link[@type='application/atom+xml']/@title")[0] == "All studies (Atom)", path
+    assert kinds == {"article", "website"}
+    home = extruct.extract((site / "index.html").read_text(encoding="utf-8"), syntaxes=["opengraph"], uniform=True)
+    assert home["opengraph"][0]["og:title"] == "Rheum Evidence"
+    assert home["opengraph"][0]["og:description"] == "Rheumatology research in brief, with the numbers that matter."
+    about = extruct.extract(
+        (site / "about/index.html").read_text(encoding="utf-8"), syntaxes=["opengraph"], uniform=True
+    )
+    assert about["opengraph"][0]["og:title"] == "About"  # its title in the navigation
