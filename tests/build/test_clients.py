@@ -219,3 +219,19 @@ def test_every_page_type_has_opengraph_and_twitter_tags_for_its_own_address(site
         (site / "about/index.html").read_text(encoding="utf-8"), syntaxes=["opengraph"], uniform=True
     )
     assert about["opengraph"][0]["og:title"] == "About"  # its title in the navigation
+
+
+# --------------------------------------------------------------------------- open data
+
+
+def test_the_open_data_is_valid_against_its_published_schema(site: Path) -> None:
+    import jsonschema
+
+    schema = json.loads((site / "schema" / "studies.schema.json").read_bytes())
+    data = json.loads((site / "studies.json").read_bytes())
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert list(validator.iter_errors(data)) == []
+    assert data["count"] == len(data["studies"]) == 6
+    broken = {**data, "studies": [{**data["studies"][0], "published": "18 October 2019"}]}
+    assert [error.json_path for error in validator.iter_errors(broken)] != []  # the schema can say no
