@@ -27,8 +27,8 @@ class Run:
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment of every child: no drafts, no MkDocs 2 banner, a fixed site URL."""
-    env = {key: value for key, value in os.environ.items() if key not in ("RHEUM_DRAFTS", "SITE_URL")}
+    """The environment of every child: no MkDocs 2 banner, a fixed site URL."""
+    env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
     env.update(NO_MKDOCS_2_WARNING="1", SITE_URL=SITE_URL, PYTHONDONTWRITEBYTECODE="1")
     env.update(extra)
     return env

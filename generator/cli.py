@@ -13,6 +13,7 @@ character or a workflow command.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -22,17 +23,23 @@ from typing import TextIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.derive.headline import headline_warning
 from generator.derive.related import explain
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
-from generator.read.content import STUDIES_DIR, StudyCache, load_content
+from generator.publish.editor import add_commands as add_editor_commands
+from generator.read.content import STUDIES_DIR, Content, StudyCache, load_content, locate
 from generator.read.model import Study
+from generator.read.skeleton import PLACEHOLDERS
 from generator.render.pages import SiteOptions
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
 __all__ = ["main", "study_schema"]
 
 SCHEMA_FILE = Path("schema/study.schema.json")
+PROGRAM = ".venv/bin/python -m generator"
+"""The command line as it runs, written as is, from the project folder (where `make` sets up .venv)."""
+CHECK_COMMAND = f"{PROGRAM} check"
 OK, CONTENT_ERRORS, USAGE_ERROR = 0, 1, 2
 OUTSIDE_PROJECT = "is outside the project folder, so the build never reads it; give a file in content/studies"
 NOT_A_STUDY_FILE = (
@@ -52,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="Rheum Evidence content tools.")
+    parser = argparse.ArgumentParser(prog=PROGRAM, description="Rheum Evidence content tools.")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: here)")
     commands = parser.add_subparsers(metavar="COMMAND")
 
@@ -79,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
+    add_editor_commands(commands)
     return parser
 
 
@@ -93,8 +101,9 @@ def _check(args: argparse.Namespace) -> int:
         problems: list[Problem] = []
     except ContentError as error:
         content, problems = None, list(error.problems)
-    # Warnings of every file that passed, even when another file has problems.
-    warnings = sorted(warning for _, record in validated.values() for warning in record.warnings)
+    # Warnings of every file that passed, even when another file has problems; headlines need the whole content.
+    warnings = [warning for _, record in validated.values() for warning in record.warnings]
+    warnings = sorted(warnings + (_headline_warnings(args.root, content) if content else []))
     if args.files:
         wanted = {_display(args.root, path): path for path in args.files}
         problems = [problem for problem in problems if problem.file in wanted]
@@ -105,20 +114,32 @@ def _check(args: argparse.Namespace) -> int:
         unread = []
     for problem in [*sorted(problems), *warnings]:
         _say(problem.github_annotation() if args.format == "github" else str(problem))
-    if warnings:
-        files, count = len({warning.file for warning in warnings}), len(warnings)
-        _say(f"{count} warning{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
     if problems:
-        files, count = len({problem.file for problem in problems}), len(problems)
-        _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
+        _say(*filter(None, (_counted(warnings, "warning"), _counted(problems, "problem"))), stream=sys.stderr)
         return USAGE_ERROR if unread else CONTENT_ERRORS
     if args.files:
         checked = len(args.files)
     else:
         assert content is not None, "a ContentError carries at least one problem"
         checked = len(content.studies)
-    _say(f"OK: {checked} study file(s) checked", stream=sys.stderr)
+    tail = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
+    _say(f"OK: {checked} study file(s) checked{tail}", stream=sys.stderr)
     return OK
+
+
+def _counted(problems: list[Problem], noun: str) -> str:
+    """``3 problems in 2 files``; empty when there are none."""
+    files, count = len({problem.file for problem in problems}), len(problems)
+    return f"{count} {noun}{'s' * (count != 1)} in {files} file{'s' * (files != 1)}" if problems else ""
+
+
+def _headline_warnings(root: Path, content: Content) -> list[Problem]:
+    """The published studies whose title claims an effect their primary outcome does not show."""
+    return [
+        dataclasses.replace(locate(root, record.file, ("title",), message), severity="warning")
+        for record in content.studies
+        if record.published and (message := headline_warning(record.study))
+    ]
 
 
 def _display(root: Path, path: Path) -> str:
@@ -166,12 +187,13 @@ def _new(args: argparse.Namespace) -> int:
         _say(f"unknown condition `{args.condition}`; choose one of: {', '.join(conditions)}", stream=sys.stderr)
         return USAGE_ERROR
     loader = FileSystemLoader(templates_for(args.root))
-    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False)
+    environment = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     text = environment.get_template("new-study.yaml.j2").render(
-        today=dt.date.today().isoformat(), condition=args.condition, design=args.design
+        today=dt.date.today().isoformat(), condition=args.condition, design=args.design, placeholders=PLACEHOLDERS
     )
     target.write_text(text, encoding="utf-8")
-    _say(f"wrote {target.as_posix()}; fill it in, then run: python -m generator check {target.as_posix()}")
+    command = f"{CHECK_COMMAND} {(STUDIES_DIR / target.name).as_posix()}"
+    _say(f"wrote {target.as_posix()}; fill it in, then check it from the project folder: {command}")
     return OK
 
 

@@ -77,10 +77,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return printable(f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}")
 
-    def github_annotation(self) -> str:
-        """Render as a GitHub Actions workflow command shown inline on a pull request.
+    def github_annotation(self, command: str = "error") -> str:
+        """Render as a GitHub Actions workflow command shown inline on a pull request (``error`` or ``warning``).
 
         The file name and the text are made :func:`printable` first, then escaped as the workflow-command
         rules ask, so no name or message can end the command, add a property or start another line.

@@ -58,6 +58,7 @@ def is_slug(name: str) -> bool:
 RESERVED_NAMES: dict[str, dict[str, str]] = {
     "": {
         "404": "the page shown for a missing address (/404.html)",
+        "admin": "the browser editor (/admin/)",
         "archive": "the archive (/archive/)",
         "assets": "the site's styles and scripts (/assets/)",
         "conditions": "the condition pages (/conditions/)",

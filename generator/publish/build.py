@@ -34,11 +34,11 @@ class Build:
     """Page HTML kept from ``on_page_markdown`` for ``on_page_content`` of the MkDocs run under way."""
 
     @classmethod
-    def of(cls, generated: Generated, options: SiteOptions) -> Build:
-        """The build of ``generated``, made with ``options``."""
+    def of(cls, generated: Generated, options: SiteOptions, admin: dict[str, bytes] | None = None) -> Build:
+        """The build of ``generated``, made with ``options``, with the browser editor's files ``admin``."""
         return cls(
             pages=generated.pages,
-            files=generated.files,
+            files={**generated.files, **(admin or {})},
             heads={page.src: page.head for page in generated.pages},
             dates={page.src: page.modified.isoformat() for page in generated.pages if page.modified},
             written=generated.written,

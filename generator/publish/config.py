@@ -124,11 +124,18 @@ class RelatedOptions(c.SubConfig[RelatedSettings]):
         return super().run_validation(value)
 
 
+DRAFTS_REMOVED = (
+    "'{}' is no longer an option: `mkdocs serve` shows drafts, marked as drafts, and a build never "
+    "includes them; remove it (`preview_drafts: false` previews the published studies only)"
+)
+
+
 class PluginOptions(base.Config):
     """Options of the ``rheum-evidence`` plugin in mkdocs.yml."""
 
-    drafts = c.Type(bool, default=False)
-    """Build draft studies too (for previews); never on the public site."""
+    preview_drafts = c.Type(bool, default=True)
+    """`mkdocs serve` shows draft studies, marked as drafts; a build never includes them."""
+    drafts = c.Deprecated(removed=True, message=DRAFTS_REMOVED)
     per_page = Bounded(50, Limit(1, whole=True))
     """Studies per page of a condition, topic or archive listing."""
     home_latest = Bounded(20, Limit(1, whole=True))
@@ -136,8 +143,10 @@ class PluginOptions(base.Config):
     related = RelatedOptions()
     """Weights and limits of "More like this"; see RelatedConfig for the names and defaults."""
 
-    def site_options(self, config: MkDocsConfig, root: Path) -> SiteOptions:
+    def site_options(self, config: MkDocsConfig, root: Path, *, preview: bool = False) -> SiteOptions:
         """The choices that shape the pages, from these options and MkDocs' settings.
+
+        Only a ``preview`` (`mkdocs serve`) shows drafts, and only if ``preview_drafts`` says so.
 
         When ``extra.comments`` turns comments on, their script joins ``extra_javascript``.
         """
@@ -145,7 +154,7 @@ class PluginOptions(base.Config):
         if comments and COMMENTS_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(COMMENTS_SCRIPT)
         return SiteOptions(
-            drafts=self.drafts,
+            drafts=preview and self.preview_drafts,
             site_url=config.site_url or DEFAULT_SITE_URL,
             site_name=config.site_name,
             site_description=config.site_description or "",

@@ -16,7 +16,7 @@ from generator.publish.build import Build
 from generator.read.confine import PAGES
 from generator.render.pages import GeneratedPage
 
-__all__ = ["PageFile", "add_generated", "date_pages", "docs_problems"]
+__all__ = ["PageFile", "add_files", "add_generated", "date_pages", "docs_problems"]
 
 
 class PageFile(File):
@@ -59,8 +59,13 @@ def add_generated(
         if files.get_file_from_path(page.src) is not None:
             raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
         files.append(PageFile.of(config, page, modified=changed is None or changed(page)))
-    for path, text in build.files.items():
-        files.append(File.generated(config, path, content=text))
+    add_files(files, config, build.files)
+
+
+def add_files(files: Files, config: MkDocsConfig, generated: Mapping[str, str | bytes]) -> None:
+    """Add files held in memory, by their path in the site."""
+    for path, content in generated.items():
+        files.append(File.generated(config, path, content=content))
 
 
 def docs_problems(files: Files, docs_dir: str, checked: Mapping[str, str]) -> list[Problem]:

@@ -29,14 +29,16 @@ from mkdocs.structure.files import Files
 
 from generator.errors import ContentError
 from generator.pipeline import generate
+from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
-from generator.publish.files import add_generated, date_pages, docs_problems
+from generator.publish.files import add_files, add_generated, date_pages, docs_problems
 from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
 from generator.publish.search import SearchIndexError, index_site
 from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
+from generator.read.content import Content
 from generator.render.pages import SiteOptions
 
 if TYPE_CHECKING:
@@ -71,15 +73,18 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if not self.session.started:
             raise PluginError(NOT_STARTED)
         root = project_root(config)
+        if self.session.preview is not None:
+            self.session.preview.start()
         check_settings(config, root)
         if self.session.publishes:
             check_site_dir(Path(config.site_dir), root)
-        self.build = self._generate(root, self.config.site_options(config, root))
+        options = self.config.site_options(config, root, preview=self.session.preview is not None)
+        self.build = self._generate(root, config, options)
         if self.session.publishes:
             self.publication = Publication.start(config)  # on_shutdown swaps the staging folder in
         return config
 
-    def _generate(self, root: Path, options: SiteOptions) -> Build:
+    def _generate(self, root: Path, config: MkDocsConfig, options: SiteOptions) -> Build:
         """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
         preview = self.session.preview
         related = self.config.related.related_config()
@@ -92,7 +97,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             return last
         studies = len(generated.content.visible(drafts=options.drafts))
         log.info("%d studies, %d generated pages", studies, len(generated.pages))
-        build = Build.of(generated, options)
+        build = Build.of(generated, options, admin=_admin(root, config, generated.content))
         if preview is not None:
             preview.last = build
         return build
@@ -107,6 +112,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         add_generated(files, config, self.build, preview.changed if preview else None)
         if preview is not None:
             preview.remember(self.build.pages)
+            add_files(files, config, preview.banner_files())
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -143,14 +149,21 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return env
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
-        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts."""
+        """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts.
+
+        A preview's pages get no policy (`mkdocs serve` injects a script) but the problem banner's script.
+        """
+        if self.session.preview is not None:
+            return self.session.preview.with_banner(output, config.site_url)
         return self.policy.page(output, page) if self.policy else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        """The theme's own pages (404.html) get the same policy; the sitemap is left alone."""
-        if self.policy is None or not template_name.endswith(".html"):
+        """The theme's own pages (404.html) get the same policy, or a preview's banner; the sitemap is left alone."""
+        if not template_name.endswith(".html"):
             return output_content
-        return self.policy.error_page(output_content, config.site_url)
+        if self.session.preview is not None:
+            return self.session.preview.with_banner(output_content, config.site_url)
+        return self.policy.error_page(output_content, config.site_url) if self.policy else output_content
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change; publish the first build, not the rebuilds."""
@@ -193,3 +206,14 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if self.publication is not None:
             publication, self.publication = self.publication, None
             publication.abort()
+
+
+def _admin(root: Path, config: MkDocsConfig, content: Content) -> dict[str, bytes]:
+    """The browser editor's files; without its Node package, none and a warning (an error in strict mode)."""
+    try:
+        return site_admin_files(root, config.extra, content)
+    except PackageMissing as error:
+        log.warning("%s", error)
+        return {}
+    except AdminError as error:
+        raise PluginError(str(error)) from None

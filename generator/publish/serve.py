@@ -4,26 +4,40 @@
 plugin.  A preview reuses the pages and studies that did not change, tells
 ``--dirty`` rebuilds which pages did, and, when the content breaks, keeps
 serving the last good build rather than stalling until the file is fixed.
+
+The editor watching the page learns of the problems there: every page of a
+preview loads ``assets/preview-problems.js``, which shows the problems of
+the latest build, read from ``assets/preview-problems.json``, in a banner,
+and takes it away once they are fixed.  The list is a file of its own, not
+part of each page, because a ``--dirty`` rebuild renders only the pages
+whose text changed; the script asks for it again every second, and MkDocs'
+live reload reloads the page after each build anyway.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from generator.errors import ContentError
+from generator.errors import ContentError, Problem
 from generator.publish.build import Build
 from generator.publish.problems import problem_count
 from generator.publish.search import SEARCH_SUBDIR
 from generator.read.content import StudyCache
 from generator.render.pages import GeneratedPage
 
-__all__ = ["WATCHED", "Preview", "Session", "serve_log", "watch"]
+__all__ = ["BANNER_DATA", "BANNER_SCRIPT", "WATCHED", "Preview", "Session", "serve_log", "watch"]
 
 WATCHED = ("content", "site_data", "templates")
 """The project's folders whose changes make `mkdocs serve` build again."""
+BANNER_SCRIPT = "assets/preview-problems.js"
+BANNER_DATA = "assets/preview-problems.json"
+_SCRIPT_TEXT = (Path(__file__).parent / "preview-problems.js").read_text(encoding="utf-8")
 
 serve_log = logging.getLogger("rheum_evidence.serve")
 """A preview's content problems: a logger of our own, which strict mode does not count as warnings."""
@@ -44,6 +58,12 @@ class Preview:
     """The text of each generated page MkDocs built last time, by source path."""
     last: Build | None = None
     """The last good build, served again while the content is broken."""
+    problems: tuple[Problem, ...] = ()
+    """The content problems of the build under way, which every page's banner lists."""
+
+    def start(self) -> None:
+        """Begin another build: its problems are yet to be found."""
+        self.problems = ()
 
     def caches(self) -> tuple[dict[str, GeneratedPage], StudyCache]:
         """The page and study caches, for :func:`~generator.pipeline.generate`."""
@@ -54,11 +74,31 @@ class Preview:
         if self.last is None:
             return None
         serve_log.error("%s; still serving the last good version:\n%s", problem_count(error), error)
+        self.problems += error.problems
         return self.last.again()
 
     def left_out(self, error: ContentError) -> None:
         """Log the hand-written pages a preview leaves out because they were not checked."""
         serve_log.error("%s", error)
+        self.problems += error.problems
+
+    def banner_files(self) -> dict[str, str]:
+        """The banner's script and the current problems it lists, by path in the site."""
+        problems = ContentError(self.problems)
+        summary = f"{problem_count(problems)}: fix and save; until then this preview shows the last good version"
+        data = {
+            "summary": summary if problems.problems else "",
+            "problems": [str(problem) for problem in problems.problems],
+        }
+        return {BANNER_SCRIPT: _SCRIPT_TEXT, BANNER_DATA: json.dumps(data, indent=1) + "\n"}
+
+    @staticmethod
+    def with_banner(output: str, site_url: str | None) -> str:
+        """A preview page's HTML that loads the banner's script, by its path from the site's root (for 404s too)."""
+        path = html.escape((urlsplit(site_url or "").path or "/").rstrip("/") + "/" + BANNER_SCRIPT)
+        tag = f'<script src="{path}" defer></script>'
+        head, found, tail = output.rpartition("</body>")
+        return f"{head}{tag}{found}{tail}" if found else output + tag
 
     def changed(self, page: GeneratedPage) -> bool:
         """Whether MkDocs must render ``page`` again: always, unless a ``--dirty`` preview built the same text."""

@@ -25,7 +25,7 @@ from generator.read.pages import page_markdown, page_source
 from generator.read.validate import closest, describe, study_problems, study_warnings, validate_model
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
-__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "parse_study"]
+__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "locate", "parse_study"]
 
 MAX_STUDY_FILES = 200_000
 STUDIES_DIR = Path("content/studies")
@@ -349,6 +349,11 @@ def _references(
             elif field == "pin" and slug in slugs and not slugs[slug].published:
                 problems.append(at(path, f"`{slug}` is a draft; a draft cannot be pinned"))
     return problems
+
+
+def locate(root: Path, file: str, path: tuple[str | int, ...], message: str) -> Problem:
+    """A problem at ``path`` of the study file ``file`` (as :class:`StudyRecord` names it), with its position."""
+    return _Locator(root.resolve(), file)(path, message)
 
 
 class _Locator:

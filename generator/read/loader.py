@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import ContentError, Problem, format_path
+from generator.read.syntax import syntax_problem
 from generator.text import LONE_SURROGATE
 
 __all__ = [
@@ -127,19 +128,17 @@ def load_yaml(path: Path, display: str) -> Document:
 def parse_yaml(text: str, display: str) -> Document:
     """Parse YAML ``text`` into a :class:`Document`.
 
-    Raises :class:`ContentError` for syntax errors, several documents in one
+    Raises :class:`ContentError` for syntax errors (in an editor's words, see
+    :mod:`generator.read.syntax`), several documents in one
     file, duplicate keys, tags, merge keys and exceeded limits.  An empty file
     gives a document whose data is ``None``.
     """
     try:
         node = _Loader(text).get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or "invalid YAML"
-        if "maximum nesting depth" in problem:
+        if "maximum nesting depth" in (error.problem or ""):
             raise ContentError([Problem(display, 1, 1, "", _TOO_DEEP)]) from None
-        raise ContentError([Problem(display, line, column, "", f"YAML syntax error: {problem}")]) from None
+        raise ContentError([syntax_problem(error, text, display)]) from None
     except yaml.YAMLError as error:  # reader errors: characters YAML does not allow
         raise ContentError([_reader_problem(text, display, error)]) from None
     except RecursionError:

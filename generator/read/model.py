@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from generator.read.markdown import check_body
 from generator.read.values import RESULT_PATTERN, VALUE_FORMS, parse_result_value
-from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, MEASURE_KEYS
+from generator.read.vocabulary import BLINDING_KEYS, CERTAINTY_KEYS, DESIGN_KEYS, DOWNGRADE_KEYS, MEASURE_KEYS
 from generator.text import NOT_PLAIN_TEXT
 from generator.urls import SLUG_MAX_LENGTH, SLUG_PATTERN, taken_address
 
@@ -30,6 +30,7 @@ __all__ = [
     "Arm",
     "AdverseEvent",
     "Author",
+    "Certainty",
     "Condition",
     "Conditions",
     "Authors",
@@ -260,10 +261,14 @@ if TYPE_CHECKING:
     DesignKey = str
     BlindingKey = str
     EffectMeasure = str
+    CertaintyLevel = str
+    Downgrade = str
 else:
     DesignKey = Literal[DESIGN_KEYS]
     BlindingKey = Literal[BLINDING_KEYS]
     EffectMeasure = Literal[MEASURE_KEYS]
+    CertaintyLevel = Literal[CERTAINTY_KEYS]
+    Downgrade = Literal[DOWNGRADE_KEYS]
 
 
 class _Strict(BaseModel):
@@ -290,6 +295,13 @@ class Effect(_Strict):
     ci_level: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_fraction)] = 0.95
 
 
+class Certainty(_Strict):
+    """The certainty of the evidence for one outcome, as GRADE rates it, and why it was rated down."""
+
+    level: CertaintyLevel
+    downgraded_for: Annotated[list[Downgrade], Field(max_length=5)] = []
+
+
 class Outcome(_Strict):
     """One outcome: per-arm results, an effect estimate, or both."""
 
@@ -299,6 +311,7 @@ class Outcome(_Strict):
     results: Annotated[dict[str, ResultText], Field(max_length=12)] | None = None
     p_value: PValue | None = None
     effect: Effect | None = None
+    certainty: Certainty | None = None
 
 
 class AdverseEvent(_Strict):
@@ -379,6 +392,8 @@ class Study(_Strict):
     source: Source | None = None
     disclosures: Annotated[str, Text(1, 2000)] | None = None
     related: Related = Related()
+    headline_checked: Annotated[str, Text(5, 300, one_line=True)] | None = None
+    """The editor's reason to keep a headline that claims more than the primary outcome shows."""
 
 
 class Condition(_Strict):

@@ -19,7 +19,9 @@ from pydantic import BaseModel, ValidationError
 from generator.errors import Problem
 from generator.read.loader import Document
 from generator.read.model import Study
-from generator.read.vocabulary import RATIO_MEASURES
+from generator.read.skeleton import placeholder_in
+from generator.read.values import KIND_NAMES, SHARE_KINDS, parse_result_value
+from generator.read.vocabulary import CERTAINTY_KEYS, RATIO_MEASURES
 from generator.urls import taken_address, topic_slug
 
 __all__ = ["REFERENCE_FIELDS", "validate_model", "study_problems", "study_warnings", "closest", "describe", "shown"]
@@ -168,15 +170,25 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
             for key in item.results or {}:
                 if key not in arm_keys:
                     problems.append(_unknown_arm(document, ("study", group, index, "results", key), key, arm_keys))
+            if message := _mixed_kinds(item.results or {}):
+                problems.append(document.problem(("study", group, index, "results"), message))
     for index, outcome in enumerate(study.study.outcomes):
         if outcome.effect is not None:
             problems += _effect_problems(document, ("study", "outcomes", index, "effect"), outcome.effect)
+        if (certainty := outcome.certainty) is not None:
+            path = ("study", "outcomes", index, "certainty", "downgraded_for")
+            problems += _duplicates(document, path, certainty.downgraded_for, "reason")
+            if certainty.level == CERTAINTY_KEYS[0] and certainty.downgraded_for:
+                message = f"`{certainty.level}` certainty was not rated down; remove the reasons or lower the level"
+                problems.append(document.problem(path, message))
     for field in ("pin", "exclude"):
         slugs = getattr(study.related, field)
         problems += _duplicates(document, ("related", field), slugs)
     for index, slug in enumerate(study.related.pin):
         if slug in study.related.exclude:
             problems.append(document.problem(("related", "pin", index), f"`{slug}` is also in related.exclude"))
+    if study.status == "published":
+        problems += _placeholder_problems(document, document.data, ())
     return problems
 
 
@@ -208,6 +220,28 @@ def _and_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def _placeholder_problems(document: Document, data: Any, path: tuple) -> list[Problem]:
+    """A problem for each value of a published study that still holds a placeholder of the skeleton."""
+    if isinstance(data, dict):
+        return [
+            problem for key, value in data.items() for problem in _placeholder_problems(document, value, (*path, key))
+        ]
+    if isinstance(data, list):
+        return [
+            problem
+            for index, value in enumerate(data)
+            for problem in _placeholder_problems(document, value, (*path, index))
+        ]
+    if not isinstance(data, str) or (placeholder := placeholder_in(data)) is None:
+        return []
+    todo = "write the study's own text, or keep `status: draft` until it is written"
+    if placeholder.alone:
+        return [document.problem(path, f"is still the skeleton's placeholder text; {todo}")]
+    words = placeholder.text.split()
+    quoted = placeholder.text if len(words) <= 8 else " ".join(words[:6]).rstrip(".,;:") + "..."
+    return [document.problem(path, f'still contains the skeleton\'s placeholder text "{quoted}"; remove it and {todo}')]
+
+
 def _duplicates(document: Document, path: tuple, values: list[str], what: str = "entry") -> list[Problem]:
     seen: set[str] = set()
     problems = []
@@ -222,6 +256,25 @@ def _unknown_arm(document: Document, path: tuple, key: str, arm_keys: list[str])
     if not arm_keys:
         return document.problem(path, f"names the arm `{key}`, but the study has no `study.arms`", key=True)
     return document.problem(path, _unknown(key, arm_keys, "arm"), key=True)
+
+
+def _mixed_kinds(results: Mapping[str, str]) -> str | None:
+    """Why one outcome's per-arm values cannot be compared, or None.
+
+    A plain number beside a share of the arm (a percentage or a count over a denominator) is a different
+    quantity, not a result to set beside it; charts would show that arm as "not reported".
+    """
+    by_kind: dict[str, list[str]] = {}
+    for arm, text in results.items():
+        by_kind.setdefault(parse_result_value(text).kind, []).append(f"{arm}: {text.strip()}")
+    if len(by_kind) < 2 or set(by_kind) <= SHARE_KINDS:
+        return None
+    kinds = [f"{KIND_NAMES[kind]} ({', '.join(arms)})" for kind, arms in by_kind.items()]
+    mixed = ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    return (
+        f"mixes {mixed}; give every arm the same kind of value: a share of the arm (a percentage, 55.2%, or a "
+        "count over a denominator, 16/29) or a plain number"
+    )
 
 
 def _effect_problems(document: Document, path: tuple, effect: Any) -> list[Problem]:

@@ -11,9 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["RESULT_PATTERN", "ResultValue", "parse_result_value", "VALUE_FORMS"]
+__all__ = ["RESULT_PATTERN", "ResultValue", "parse_result_value", "VALUE_FORMS", "KIND_NAMES", "SHARE_KINDS"]
 
 VALUE_FORMS = 'a percentage ("55.2%"), a count over a denominator ("16/29") or a plain number ("9")'
+KIND_NAMES = {"percent": "a percentage", "count": "a count over a denominator", "number": "a plain number"}
+"""Each kind of value, as messages name it."""
+SHARE_KINDS = frozenset({"percent", "count"})
+"""The kinds that give the share of an arm with the outcome: arms may mix them (charts and statistics do)."""
 
 # Each form is matched against the whole stripped text, in ASCII digits (Python's \d takes every script's
 # digits) and with at most a space inside (never a newline or tab).

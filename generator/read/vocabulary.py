@@ -13,7 +13,7 @@ difference (no effect is 0, drawn on a linear scale).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 __all__ = [
     "BLINDINGS",
@@ -26,6 +26,11 @@ __all__ = [
     "MEASURE_KEYS",
     "Measure",
     "RATIO_MEASURES",
+    "CERTAINTIES",
+    "CERTAINTY_KEYS",
+    "Certainty",
+    "DOWNGRADES",
+    "DOWNGRADE_KEYS",
 ]
 
 
@@ -56,6 +61,11 @@ class Design:
     """The schema.org type of the study (MedicalTrial, MedicalObservationalStudy or MedicalStudy), or None."""
     schema_design: str | None = None
     """The schema.org member of MedicalTrialDesign or MedicalObservationalStudyDesign that fits, if any."""
+
+    @property
+    def randomised(self) -> bool:
+        """Whether participants were assigned to the arms at random (the arms' sizes are the randomised)."""
+        return self.schema_design == "RandomizedTrial"
 
 
 _TRIAL, _OBSERVATIONAL, _STUDY = "MedicalTrial", "MedicalObservationalStudy", "MedicalStudy"
@@ -111,12 +121,14 @@ class Measure:
     """The caption of a forest plot's axis: "Hazard ratio"."""
     ratio: bool
     """Whether no effect is 1 and the axis logarithmic (otherwise no effect is 0 and the axis linear)."""
+    risk_scale: Literal["risk", "odds", "hazard"] | None = None
+    """How the ratio turns a comparison arm's risk into the other arm's, for risks per 1,000 (None: it does not)."""
 
 
 MEASURES: dict[str, Measure] = _by_key(
-    Measure("hazard-ratio", "HR", "Hazard ratio", ratio=True),
-    Measure("odds-ratio", "OR", "Odds ratio", ratio=True),
-    Measure("risk-ratio", "RR", "Risk ratio", ratio=True),
+    Measure("hazard-ratio", "HR", "Hazard ratio", ratio=True, risk_scale="hazard"),
+    Measure("odds-ratio", "OR", "Odds ratio", ratio=True, risk_scale="odds"),
+    Measure("risk-ratio", "RR", "Risk ratio", ratio=True, risk_scale="risk"),
     Measure("rate-ratio", "rate ratio", "Rate ratio", ratio=True),
     Measure("mean-difference", "MD", "Mean difference", ratio=False),
     Measure("risk-difference", "RD", "Risk difference", ratio=False),
@@ -125,3 +137,34 @@ MEASURES: dict[str, Measure] = _by_key(
 
 MEASURE_KEYS: tuple[str, ...] = tuple(MEASURES)
 RATIO_MEASURES = frozenset(key for key, measure in MEASURES.items() if measure.ratio)
+
+
+@dataclass(frozen=True)
+class Certainty:
+    """One GRADE level of certainty of the evidence for an outcome."""
+
+    key: str
+    label: str
+    symbols: str
+    """GRADE's marks: four circles, as many filled as the level is high (⊕⊕◯◯ for low)."""
+
+
+CERTAINTIES: dict[str, Certainty] = _by_key(
+    Certainty("high", "High", "\u2295\u2295\u2295\u2295"),
+    Certainty("moderate", "Moderate", "\u2295\u2295\u2295\u25ef"),
+    Certainty("low", "Low", "\u2295\u2295\u25ef\u25ef"),
+    Certainty("very-low", "Very low", "\u2295\u25ef\u25ef\u25ef"),
+)
+
+CERTAINTY_KEYS: tuple[str, ...] = tuple(CERTAINTIES)
+
+DOWNGRADES: dict[str, str] = {
+    "risk-of-bias": "risk of bias",
+    "inconsistency": "inconsistency",
+    "indirectness": "indirectness",
+    "imprecision": "imprecision",
+    "publication-bias": "publication bias",
+}
+"""GRADE's five reasons for rating the certainty of evidence down, with how readers see them."""
+
+DOWNGRADE_KEYS: tuple[str, ...] = tuple(DOWNGRADES)

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from html import escape
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from generator.derive.effects import describe_effect, format_number
 from generator.read.vocabulary import MEASURES
@@ -29,6 +29,7 @@ from generator.text import NOT_XML
 
 __all__ = [
     "ArmValue",
+    "Layout",
     "BarGroup",
     "ForestRow",
     "bar_chart",
@@ -74,6 +75,16 @@ _ARM_OPACITY = ("0.85", "0.45", "0.65", "0.3")
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
+Layout = Literal["wide", "narrow"]
+"""``wide``: labels beside the bars or plot, for a desktop column.  ``narrow``: labels above them, on a canvas
+half as wide with larger text, so a phone (where the chart is scaled down to the screen) shows its text at least
+as large as the page's small print."""
+
+# The narrow layout: a 320-unit canvas drawn at about 340 px on a phone, so 14 units of text stay about 15 px.
+_NARROW_WIDTH, _NARROW_FONT_SIZE, _NARROW_LABEL_CHARS = 320, 14, 40
+_NARROW_BAR_RIGHT, _NARROW_BAR_LABEL, _NARROW_BAR_HEIGHT = 262, 18, 14
+_NARROW_PLOT_LEFT, _NARROW_PLOT_RIGHT, _NARROW_FOREST_ROW = 18, 294, 58
+
 
 # --------------------------------------------------------------------------- bars
 
@@ -86,12 +97,12 @@ def bar_chart_text(outcomes: Sequence[BarGroup]) -> str:
     )
 
 
-def bar_chart(title: str, outcomes: Sequence[BarGroup], *, chart_id: str | None = None) -> str:
+def bar_chart(title: str, outcomes: Sequence[BarGroup], *, chart_id: str | None = None, layout: Layout = "wide") -> str:
     """Horizontal bars of per-arm percentages on a 0-100% scale, one group per outcome.
 
     An arm keeps its colour class (``re-arm-N``, by first appearance) in every
     group.  ``chart_id`` prefixes the ids of the title and desc; it defaults to
-    a hash of the content, so equal charts get equal ids.
+    a hash of the content (and the layout), so equal charts get equal ids.
     """
     arm_index: dict[str, int] = {}
     for _, arms in outcomes:
@@ -99,34 +110,42 @@ def bar_chart(title: str, outcomes: Sequence[BarGroup], *, chart_id: str | None 
             arm_index.setdefault(arm, len(arm_index))
             if value is not None and not 0 <= value <= 100:
                 raise ValueError(f"a percentage must be between 0 and 100, got {value!r} for {arm!r}")
-    scale = (_BAR_RIGHT - _BAR_LEFT) / 100
+    narrow = layout == "narrow"
+    left, right = (0, _NARROW_BAR_RIGHT) if narrow else (_BAR_LEFT, _BAR_RIGHT)
+    scale = (right - left) / 100
+    heading_chars = _NARROW_LABEL_CHARS if narrow else _HEADING_CHARS
     parts: list[str] = []
     y = 0.0
     for name, arms in outcomes:
-        parts.append(_text(0, y + 17, name, _HEADING_CHARS, "re-chart-heading", weight="bold"))
+        parts.append(_text(0, y + 17, name, heading_chars, "re-chart-heading", weight="bold"))
         y += _GROUP_HEADING
         for arm, value in arms:
+            if narrow:  # the arm's name on its own line, the bar under it
+                parts.append(_text(0, y + 14, arm, _NARROW_LABEL_CHARS, "re-chart-label"))
+                y += _NARROW_BAR_LABEL
             middle = y + _BAR_ROW / 2
-            parts.append(_text(_BAR_LEFT - 8, middle + 4, arm, _LABEL_CHARS, "re-chart-label", anchor="end"))
+            if not narrow:
+                parts.append(_text(_BAR_LEFT - 8, middle + 4, arm, _LABEL_CHARS, "re-chart-label", anchor="end"))
             if value is None:
-                parts.append(_text(_BAR_LEFT + 4, middle + 4, "not reported", None, "re-chart-value re-chart-missing"))
+                parts.append(_text(left + 4, middle + 4, "not reported", None, "re-chart-value re-chart-missing"))
                 y += _BAR_ROW
                 continue
             index = arm_index[arm]
             parts.append(
-                f'<rect class="re-chart-bar re-arm-{index}" x="{_BAR_LEFT}"'
+                f'<rect class="re-chart-bar re-arm-{index}" x="{left}"'
                 f' y="{_n(middle - _BAR_HEIGHT / 2)}" width="{_n(value * scale)}" height="{_BAR_HEIGHT}"'
                 f' fill-opacity="{_ARM_OPACITY[index % len(_ARM_OPACITY)]}"/>'
             )
-            parts.append(_text(_BAR_LEFT + value * scale + 6, middle + 4, _percent(value), None, "re-chart-value"))
+            parts.append(_text(left + value * scale + 6, middle + 4, _percent(value), None, "re-chart-value"))
             y += _BAR_ROW
         y += _GROUP_GAP
     top = y
-    for tick in (0, 25, 50, 75, 100):
-        x = _BAR_LEFT + tick * scale
+    for tick in (0, 25, 50, 75, 100) if not narrow else (0, 50, 100):
+        x = left + tick * scale
         parts.append(_line(x, 0, x, top, "re-chart-grid", opacity=0.2))
-        parts.append(_text(x, top + 16, f"{tick}%", None, "re-chart-tick", anchor="middle"))
-    return _svg(title, bar_chart_text(outcomes), "re-chart-bars", top + 24, parts, chart_id)
+        anchor = "start" if narrow and tick == 0 else "middle"
+        parts.append(_text(x, top + 16, f"{tick}%", None, "re-chart-tick", anchor=anchor))
+    return _svg(title, bar_chart_text(outcomes), "re-chart-bars", top + 24, parts, chart_id, layout)
 
 
 def _percent(value: float | None) -> str:
@@ -143,7 +162,9 @@ def forest_plot_text(rows: Sequence[ForestRow | tuple]) -> str:
     return " ".join(f"{_clean(row.label)}: {_describe(row)}." for row in map(_row, rows))
 
 
-def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str | None = None) -> str:
+def forest_plot(
+    title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str | None = None, layout: Layout = "wide"
+) -> str:
     """Estimates with confidence intervals against a line of no effect.
 
     Ratio measures (HR, OR, RR, rate ratio) are drawn on a log scale around 1,
@@ -166,14 +187,22 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
     if log and min(values) <= 0:
         raise ValueError("a ratio and its confidence interval must be above 0")
     ticks = _log_ticks(min(values), max(values)) if log else _linear_ticks(min(values), max(values))
-    position = _scale(ticks[0], ticks[-1], log)
+    narrow = layout == "narrow"
+    plot_left, plot_right = (_NARROW_PLOT_LEFT, _NARROW_PLOT_RIGHT) if narrow else (_PLOT_LEFT, _PLOT_RIGHT)
+    position = _scale(ticks[0], ticks[-1], log, plot_left, plot_right)
+    row_height = _NARROW_FOREST_ROW if narrow else _FOREST_ROW
 
     parts: list[str] = []
-    bottom = len(forest) * _FOREST_ROW + 8
-    parts.append(_line(position(null), 0, position(null), bottom, "re-chart-null", dash="4 3"))
+    bottom = len(forest) * row_height + 8
     for i, row in enumerate(forest):
-        middle = i * _FOREST_ROW + _FOREST_ROW / 2 + 4
-        parts.append(_text(0, middle + 4, row.label, _LABEL_CHARS, "re-chart-label"))
+        if narrow:  # the label and the numbers on their own lines, the interval under them
+            top = i * row_height
+            parts.append(_text(0, top + 14, row.label, _NARROW_LABEL_CHARS, "re-chart-label"))
+            parts.append(_text(0, top + 31, _numbers(row), None, "re-chart-value"))
+            middle: float = top + 46
+        else:
+            middle = i * _FOREST_ROW + _FOREST_ROW / 2 + 4
+            parts.append(_text(0, middle + 4, row.label, _LABEL_CHARS, "re-chart-label"))
         if row.ci_low is not None and row.ci_high is not None:
             low, high = position(float(row.ci_low)), position(float(row.ci_high))
             parts.append(_line(low, middle, high, middle, "re-chart-ci"))
@@ -184,9 +213,16 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
             f'<rect class="re-chart-point" x="{_n(x - half)}" y="{_n(middle - half)}"'
             f' width="{_POINT_SIZE}" height="{_POINT_SIZE}"/>'
         )
-        parts.append(_text(_NUMBERS_LEFT, middle + 4, _numbers(row), None, "re-chart-value"))
+        if not narrow:
+            parts.append(_text(_NUMBERS_LEFT, middle + 4, _numbers(row), None, "re-chart-value"))
+    if narrow:  # the line of no effect under each row's words, never through them
+        for i in range(len(forest)):
+            end = bottom if i == len(forest) - 1 else (i + 1) * row_height
+            parts.append(_line(position(null), i * row_height + 36, position(null), end, "re-chart-null", dash="4 3"))
+    else:
+        parts.append(_line(position(null), 0, position(null), bottom, "re-chart-null", dash="4 3"))
 
-    parts.append(_line(_PLOT_LEFT, bottom, _PLOT_RIGHT, bottom, "re-chart-axis"))
+    parts.append(_line(plot_left, bottom, plot_right, bottom, "re-chart-axis"))
     for tick in ticks:
         x = position(tick)
         parts.append(_line(x, bottom, x, bottom + 5, "re-chart-axis"))
@@ -194,9 +230,9 @@ def forest_plot(title: str, rows: Sequence[ForestRow | tuple], *, chart_id: str 
     measures = {row.measure for row in forest}
     name = MEASURES[measures.pop()].axis if len(measures) == 1 else ("Ratio" if log else "Difference")
     caption = f"{name} (log scale)" if log else name
-    middle_x = (_PLOT_LEFT + _PLOT_RIGHT) / 2
+    middle_x = (plot_left + plot_right) / 2
     parts.append(_text(middle_x, bottom + 38, caption, None, "re-chart-caption", anchor="middle"))
-    return _svg(title, forest_plot_text(forest), "re-chart-forest", bottom + _AXIS_SPACE, parts, chart_id)
+    return _svg(title, forest_plot_text(forest), "re-chart-forest", bottom + _AXIS_SPACE, parts, chart_id, layout)
 
 
 def _row(row: ForestRow | tuple) -> ForestRow:
@@ -216,12 +252,14 @@ def _numbers(row: ForestRow) -> str:
     return text
 
 
-def _scale(low: float, high: float, log: bool) -> Callable[[float], float]:
+def _scale(
+    low: float, high: float, log: bool, left: float = _PLOT_LEFT, right: float = _PLOT_RIGHT
+) -> Callable[[float], float]:
     """Maps a value to its x coordinate in the plot area."""
     f = math.log if log else float
     start, span = f(low), f(high) - f(low)
     span = span or 1.0  # a degenerate axis (all values equal): any scale draws them at the start
-    return lambda value: _PLOT_LEFT + (f(value) - start) / span * (_PLOT_RIGHT - _PLOT_LEFT)
+    return lambda value: left + (f(value) - start) / span * (right - left)
 
 
 # Tick sets for a log axis, coarsest first: each mantissa is repeated in every decade.
@@ -261,17 +299,22 @@ def _tick_label(tick: float) -> str:
 # --------------------------------------------------------------------------- SVG pieces
 
 
-def _svg(title: str, description: str, kind: str, height: float, parts: list[str], chart_id: str | None) -> str:
+def _svg(
+    title: str, description: str, kind: str, height: float, parts: list[str], chart_id: str | None, layout: Layout
+) -> str:
+    narrow = layout == "narrow"
     if chart_id is None:
-        digest = hashlib.sha256("\0".join([kind, title, description]).encode()).hexdigest()
-        chart_id = f"re-chart-{digest[:10]}"
+        digest = hashlib.sha256("\0".join([kind, title, description, *(["narrow"] if narrow else [])]).encode())
+        chart_id = f"re-chart-{digest.hexdigest()[:10]}"
     elif not _ID.match(chart_id):
         raise ValueError(f"a chart id must match {_ID.pattern}, got {chart_id!r}")
     body = "\n".join(parts)
+    width, font_size = (_NARROW_WIDTH, _NARROW_FONT_SIZE) if narrow else (_WIDTH, _FONT_SIZE)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="re-chart {kind}" viewBox="0 0 {_WIDTH} {_n(height)}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="re-chart re-chart--{layout} {kind}"'
+        f' viewBox="0 0 {width} {_n(height)}"'
         f' width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
-        f' fill="currentColor" font-size="{_FONT_SIZE}">\n'
+        f' fill="currentColor" font-size="{font_size}">\n'
         f'<title id="{chart_id}-title">{_xml(title)}</title>\n'
         f'<desc id="{chart_id}-desc">{_xml(description)}</desc>\n'
         f"{body}\n</svg>"

@@ -10,30 +10,37 @@ file or computed from it, and says which.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from markupsafe import Markup
 
 from generator.derive.citation import CitedWork, bibtex, registry_url, ris
 from generator.derive.effects import (
-    Comparison,
-    EventCount,
     PAudit,
-    arm_events,
-    audit_p_value,
-    compare_arms,
+    describe_difference_per_1000,
     describe_effect,
-    describe_nnt,
-    describe_risk_difference,
-    describe_risk_ratio,
+    describe_finding_nnt,
+    describe_per_1000,
+    format_ratio,
+    plain_statement,
 )
+from generator.derive.findings import OutcomeFinding, study_findings
 from generator.read.content import StudyRecord
 from generator.read.model import Arm, Effect, Outcome
 from generator.read.values import parse_result_value
-from generator.read.vocabulary import RATIO_MEASURES
-from generator.render.charts import BarGroup, ForestRow, bar_chart, bar_chart_text, forest_plot, forest_plot_text
+from generator.read.vocabulary import CERTAINTIES, DOWNGRADES, MEASURES, RATIO_MEASURES
+from generator.render.charts import (
+    BarGroup,
+    ForestRow,
+    Layout,
+    bar_chart,
+    bar_chart_text,
+    forest_plot,
+    forest_plot_text,
+)
 from generator.urls import page_url, study_src
 
-__all__ = ["BIBTEX_FILE", "RIS_FILE", "Chart", "DerivedRow", "derived_rows", "study_charts", "cited_work",
+__all__ = ["BIBTEX_FILE", "RIS_FILE", "Chart", "FindingRow", "finding_rows", "study_charts", "cited_work",
            "citation_files", "registry_links", "effect_text", "outcomes_primary_first"]  # fmt: skip
 
 BIBTEX_FILE = "citation.bib"
@@ -42,26 +49,37 @@ RIS_FILE = "citation.ris"
 
 
 @dataclass(frozen=True)
-class DerivedRow:
-    """Effects computed from one outcome's two arms, with how they were computed."""
+class FindingRow:
+    """One outcome's row of the summary of findings, in words and numbers ready to print."""
 
     outcome: str
     primary: bool
-    comparison: str  # "Low-dose IL-2 vs Placebo"
-    basis: str  # "computed from the counts" or "from % and arm size, approximate"
-    risk_difference: str
-    risk_ratio: str
-    number_needed: str
-    significant: bool
+    control_risk: str  # "300 per 1,000"
+    treatment_risk: str  # "552 per 1,000"
+    relative: str  # "RR 1.84 (95% CI 0.97 to 3.48)"
+    difference: str  # "252 more per 1,000 (95% CI 8 fewer to 700 more)"
+    statement: str  # the plain-language line
+    number_needed: str | None  # "NNT 4 (95% CI 2 to 66)"; None when the interval includes no difference
+    includes_no_effect: bool
+    basis: str  # how the relative effect was obtained
+    reported: bool  # whether the relative effect is the paper's own
+    certainty: str | None  # "Low ⊕⊕◯◯: rated down for risk of bias, imprecision"
     audit: PAudit | None
+
+
+_BASIS = {
+    "counts": "risk ratio computed from the counts",
+    "approximate": "risk ratio from % and arm size, approximate",
+}
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One inline SVG chart and its text equivalent."""
+    """One inline SVG chart in two layouts (the stylesheet shows one, by screen width) and its text equivalent."""
 
     svg: Markup
     text: str
+    svg_narrow: Markup = Markup("")
 
 
 def effect_text(outcome: Outcome) -> str:
@@ -78,53 +96,50 @@ def outcomes_primary_first(record: StudyRecord) -> list[Outcome]:
     return sorted(record.study.study.outcomes, key=lambda outcome: not outcome.primary)
 
 
-def derived_rows(record: StudyRecord) -> list[DerivedRow]:
-    """Two-arm effects for every outcome whose first two arms give counts or percentages.
-
-    The first arm listed in ``study.arms`` is compared with the second.
-    Outcomes come primary first, as in the results table.
-    """
-    arms = record.study.study.arms[:2]
-    if len(arms) < 2:
-        return []
-    rows = []
-    for outcome in outcomes_primary_first(record):
-        pair = _event_pair(outcome, arms)
-        if pair is None:
-            continue
-        treatment, control = pair
-        good = outcome.direction != "lower-is-better"
-        comparison = compare_arms(treatment, control, events_are_good=good)
-        audit = audit_p_value(treatment, control, outcome.p_value) if outcome.p_value else None
-        rows.append(_row(outcome, arms, comparison, audit))
-    return rows
+def finding_rows(record: StudyRecord) -> list[FindingRow]:
+    """The summary of findings: every two-arm outcome with a relative effect and the comparison arm's risk."""
+    return [_finding_row(row) for row in study_findings(record.study)]
 
 
-def _event_pair(outcome: Outcome, arms: list[Arm]) -> tuple[EventCount, EventCount] | None:
-    results = outcome.results or {}
-    counts = []
-    for arm in arms:
-        if arm.key not in results:
-            return None
-        count = arm_events(parse_result_value(results[arm.key]), arm.participants)
-        if count is None:
-            return None
-        counts.append(count)
-    return counts[0], counts[1]
-
-
-def _row(outcome: Outcome, arms: list[Arm], comparison: Comparison, audit: PAudit | None) -> DerivedRow:
-    return DerivedRow(
-        outcome=outcome.name,
-        primary=outcome.primary,
-        comparison=f"{arms[0].label} vs {arms[1].label}",
-        basis=comparison.source,
-        risk_difference=describe_risk_difference(comparison).removeprefix("Risk difference "),  # the column says so
-        risk_ratio=describe_risk_ratio(comparison),
-        number_needed=describe_nnt(comparison),
-        significant=comparison.significant,
-        audit=audit,
+def _finding_row(row: OutcomeFinding) -> FindingRow:
+    finding = row.finding
+    if row.source == "reported":
+        effect = row.outcome.effect
+        assert effect is not None and effect.ci is not None
+        relative = describe_effect(effect.measure, effect.estimate, (effect.ci[0], effect.ci[1]), effect.ci_level)
+        basis = f"{MEASURES[finding.measure].axis.lower()} as reported"
+    else:
+        rr = finding.relative
+        relative = f"RR {format_ratio(rr.value)} (95% CI {format_ratio(rr.low)} to {format_ratio(rr.high)})"
+        basis = _BASIS[row.source] + (f"; {finding.relative_note}" if finding.relative_note else "")
+    certainty = row.outcome.certainty
+    certainty_text = None
+    if certainty is not None:
+        level = CERTAINTIES[certainty.level]
+        reasons = ", ".join(DOWNGRADES[key] for key in certainty.downgraded_for)
+        certainty_text = f"{level.label} {level.symbols}" + (f": rated down for {reasons}" if reasons else "")
+    corresponding = finding.corresponding
+    return FindingRow(
+        outcome=row.outcome.name,
+        primary=row.outcome.primary,
+        control_risk=describe_per_1000(finding.assumed),
+        treatment_risk=describe_per_1000(corresponding.value) if corresponding else "not estimable",
+        relative=relative,
+        difference=describe_difference_per_1000(finding),
+        statement=plain_statement(finding, row.outcome.name, row.treatment.label, row.control.label),
+        number_needed=describe_finding_nnt(finding) if finding.number_needed else None,
+        includes_no_effect=finding.includes_no_effect,
+        basis=basis,
+        reported=row.source == "reported",
+        certainty=certainty_text,
+        audit=row.audit,
     )
+
+
+_LAYOUTS: tuple[tuple[Layout, str], ...] = tuple(
+    (layout, "" if layout == "wide" else f"-{layout}") for layout in get_args(Layout)
+)
+"""Each chart's layouts with the suffix of their ids: the wide one keeps the id it always had."""
 
 
 def study_charts(record: StudyRecord) -> list[Chart]:
@@ -134,14 +149,17 @@ def study_charts(record: StudyRecord) -> list[Chart]:
     groups = [group for outcome in details.outcomes if (group := _bar_group(outcome, details.arms))]
     if groups:
         title = f"Results by arm: {record.study.title}"
-        charts.append(Chart(Markup(bar_chart(title, groups, chart_id=f"bars-{record.slug}")), bar_chart_text(groups)))
+        wide, narrow = (bar_chart(title, groups, chart_id=f"bars-{record.slug}{suffix}", layout=layout)
+                        for layout, suffix in _LAYOUTS)  # fmt: skip
+        charts.append(Chart(Markup(wide), bar_chart_text(groups), Markup(narrow)))
     rows = [_forest_row(outcome.name, effect) for outcome in details.outcomes if (effect := outcome.effect) is not None]
     for scale, chosen in (("ratio", [r for r in rows if r.measure in RATIO_MEASURES]),
                           ("difference", [r for r in rows if r.measure not in RATIO_MEASURES])):  # fmt: skip
         if chosen:
             title = f"Reported effect estimates ({'ratios, log scale' if scale == 'ratio' else 'differences'})"
-            svg = forest_plot(title, chosen, chart_id=f"forest-{scale}-{record.slug}")
-            charts.append(Chart(Markup(svg), forest_plot_text(chosen)))
+            wide, narrow = (forest_plot(title, chosen, chart_id=f"forest-{scale}-{record.slug}{suffix}", layout=layout)
+                            for layout, suffix in _LAYOUTS)  # fmt: skip
+            charts.append(Chart(Markup(wide), forest_plot_text(chosen), Markup(narrow)))
     return charts
 
 

@@ -24,15 +24,18 @@ from typing import Any, Protocol
 from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
+from generator.derive.effects import denominator_note
 from generator.read.content import Content, StudyRecord
+from generator.read.model import Arm
+from generator.read.values import parse_result_value
 from generator.read.vocabulary import BLINDINGS, DESIGNS
 from generator.render.evidence import (
     BIBTEX_FILE,
     RIS_FILE,
     citation_files,
     cited_work,
-    derived_rows,
     effect_text,
+    finding_rows,
     outcomes_primary_first,
     registry_links,
     study_charts,
@@ -297,7 +300,8 @@ def _render_study(
         "body": markdown_to_safe_html(study.body),
         "outcomes": _outcome_table(record),
         "adverse_events": _adverse_event_table(record),
-        "derived": derived_rows(record),
+        "findings": finding_rows(record),
+        "comparison": _comparison(record),
         "charts": study_charts(record),
         "source": _source(record),
         "registrations": registry_links(record),
@@ -381,7 +385,24 @@ def _arms(record: StudyRecord) -> list[dict[str, str | None]]:
 
 def _arm_headers(record: StudyRecord) -> list[str]:
     arms = record.study.study.arms
+    if DESIGNS[record.study.study.design].randomised:
+        return [f"{arm.label} ({arm.participants:,} randomised)" if arm.participants else arm.label for arm in arms]
     return [f"{arm.label} (n={arm.participants:,})" if arm.participants else arm.label for arm in arms]
+
+
+def _comparison(record: StudyRecord) -> dict[str, str] | None:
+    """The two arms a summary of findings compares: the first listed with the second."""
+    arms = record.study.study.arms
+    return {"treatment": arms[0].label, "control": arms[1].label} if len(arms) >= 2 else None
+
+
+def _result_cell(text: str, arm: Arm, randomised: bool) -> dict[str, str | None]:
+    """A result as written, and who it counts when its denominator is not the arm's size."""
+    value = parse_result_value(text) if text else None
+    note = None
+    if value is not None and value.kind == "count" and value.denominator is not None:
+        note = denominator_note(value.denominator, arm.participants, randomised)
+    return {"text": text, "note": note}
 
 
 def _outcome_table(record: StudyRecord) -> dict[str, Any] | None:
@@ -390,12 +411,13 @@ def _outcome_table(record: StudyRecord) -> dict[str, Any] | None:
         return None
     ordered = outcomes_primary_first(record)
     with_results = any(outcome.results for outcome in ordered)
-    arms = [arm.key for arm in details.arms] if with_results else []
+    arms = details.arms if with_results else []
+    randomised = DESIGNS[details.design].randomised
     rows = [
         {
             "name": outcome.name,
             "primary": outcome.primary,
-            "values": [(outcome.results or {}).get(key, "") for key in arms],
+            "values": [_result_cell((outcome.results or {}).get(arm.key, ""), arm, randomised) for arm in arms],
             "p_value": outcome.p_value or "",
             "effect_text": effect_text(outcome),
         }

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -79,6 +80,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # --- the project copies and the server ------------------------------------------------------
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of this project's site (settings, templates, vocabularies, content) in a new folder ``root``."""
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("templates", "site_data", "content"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server the test started, killing it if it does not stop within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def customize_project(root: Path, variant: str) -> None:

@@ -1,10 +1,10 @@
-"""The editor's loop: `mkdocs serve`, save a study, see it; save a broken one, keep the last good page."""
+"""The editor's loop: `mkdocs serve`, save a study, see it; save a broken one, keep the last good page and see
+the problem in a banner; save a new draft, see it marked, without a restart."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import MKDOCS, ROOT, Guard
+from .conftest import MKDOCS, Guard, copy_project, stop_process
 
 STARTUP_SECONDS = 90
 REBUILD_MS = 45_000
@@ -35,7 +35,6 @@ class Server:
         self.log = log
         self._log_file = log.open("wb")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": self.base}
-        env.pop("RHEUM_DRAFTS", None)
         self.process = subprocess.Popen(
             [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
             cwd=root,
@@ -70,22 +69,13 @@ class Server:
         pytest.fail(f"mkdocs serve never printed {text!r}; its output since the change:\n{self.output()[after:]}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         self._log_file.close()
 
 
 @pytest.fixture
 def serving(tmp_path: Path) -> Iterator[Server]:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("templates", "site_data", "content"):
-        shutil.copytree(ROOT / name, root / name)
+    root = copy_project(tmp_path / "project")
     server = Server(root, free_port(), tmp_path / "serve.log")
     try:
         server.wait_until_serving()
@@ -146,8 +136,16 @@ def test_a_broken_save_is_reported_and_the_last_good_page_stays(page: Page, serv
     serving.wait_for_output(expected, after=mark)
     time.sleep(1)  # give a (wrong) reload every chance to happen
 
-    # The open page is untouched, and the server still serves the last good version.
+    # The open page shows the problem where the editor looks, and the last good version below it.
+    banner = page.get_by_role("alert", name="Content problems")
+    expect(banner).to_contain_text(
+        "1 content problem: fix and save; until then this preview shows the last good version", timeout=15_000
+    )
+    expect(banner.locator("li")).to_have_text([expected])
     expect(heading).to_have_text(TITLE)
+    other = page.context.new_page()  # every page, not only the one being edited
+    other.goto(serving.base + "archive/")
+    expect(other.get_by_role("alert", name="Content problems").locator("li")).to_have_text([expected])
     assert serving.process.poll() is None, f"mkdocs serve stopped:\n{serving.output()}"
     status, html = fetch(url, 10)
     assert (status, h1(html)) == (200, TITLE)
@@ -158,3 +156,33 @@ def test_a_broken_save_is_reported_and_the_last_good_page_stays(page: Page, serv
     serving.wait_for_output("Reloading browsers", after=mark)
     # live reload refreshes the open page by itself (reloading it by hand as well would race with it)
     expect(heading).to_have_text(f"{TITLE}, Fixed", timeout=15_000)
+    expect(banner).to_have_count(0, timeout=15_000)
+    expect(other.get_by_role("alert")).to_have_count(0, timeout=15_000)
+
+
+def test_a_problem_is_shown_as_text_never_as_markup(page: Page, serving: Server) -> None:
+    page.goto(serving.base)
+    mark = len(serving.output())
+    study = serving.root / "content" / "studies" / "low-dose-il2-sle.yaml"
+    study.write_text(study.read_text(encoding="utf-8") + "<img src=x onerror=alert(1)>: 1\n", encoding="utf-8")
+    serving.wait_for_output("unknown key", after=mark)
+    banner = page.get_by_role("alert", name="Content problems")
+    expect(banner.locator("li")).to_contain_text(["unknown key `<img src=x onerror=alert(1)>`"], timeout=15_000)
+    expect(banner.locator("img")).to_have_count(0)
+
+
+def test_a_new_draft_appears_marked_without_a_restart(page: Page, serving: Server) -> None:
+    page.goto(serving.base)
+    mark = len(serving.output())
+    draft = (serving.root / "content" / "studies" / "low-dose-il2-sle.yaml").read_text(encoding="utf-8")
+    draft = draft.replace(f"title: {TITLE}\n", "title: A Draft Nobody Has Published\n")
+    assert "status:" not in draft  # published by default
+    draft += "status: draft\n"
+    (serving.root / "content" / "studies" / "a-new-draft.yaml").write_text(draft, encoding="utf-8")
+    serving.wait_for_output("Reloading browsers", after=mark)
+    teaser = page.locator(".re-teaser", has_text="A Draft Nobody Has Published")
+    expect(teaser.locator(".re-draft-mark")).to_have_text("Draft", timeout=15_000)
+    teaser.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text("A Draft Nobody Has Published")
+    expect(page.get_by_role("note")).to_contain_text("Draft: readers do not see this study.")
+    expect(page.get_by_role("alert")).to_have_count(0)

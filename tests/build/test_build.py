@@ -45,6 +45,9 @@ def test_every_seed_study_has_a_page_with_its_sections(seed_site: Path) -> None:
         assert comments and comments[0].get("data-thread") == slug
 
 
+OUTCOMES_TABLE = "//div[@aria-label='Outcomes table']/table"
+
+
 def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     html = page(seed_site, "studies/low-dose-il2-sle")
     assert html.xpath("string(//h1)") == "Low-Dose IL-2 Effective in Lupus"
@@ -58,8 +61,10 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     assert "https://pubmed.ncbi.nlm.nih.gov/31537547/" in hrefs
     topics = html.xpath("//ul[@class='re-topics']//a/@href")
     assert topics[0] == "../../topics/il-2/"
-    cells = [c.text_content() for c in html.xpath("//table[1]//tbody/tr[1]/*")]
-    assert cells[:4] == ["SRI-4 response at week 12 Primary", "16/29", "9/30", "0.052"]
+    cells = [c.text_content() for c in html.xpath(OUTCOMES_TABLE + "//tbody/tr[1]/*")]
+    assert cells[:4] == ["SRI-4 response at week 12 Primary", "16/29 analysed of 30 randomised", "9/30", "0.052"]
+    headers = [c.text_content() for c in html.xpath(OUTCOMES_TABLE + "//thead/tr/th")]
+    assert headers[1:3] == ["Low-dose IL-2 (30 randomised)", "Placebo (30 randomised)"]
     assert "Disclosures" in html.xpath("//h2/text()")
     assert "https://clinicaltrials.gov/study/NCT02465580" in hrefs
     source_links = html.xpath("//section[@id='source']//ul[@class='re-links']//a/@href")
@@ -71,33 +76,54 @@ def test_il2_page_shows_what_its_file_provides(seed_site: Path) -> None:
     ]
 
 
-def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None:
+def _summary_of_findings(html) -> dict[str, list[str]]:
+    """Each outcome's basis, figures and (from the list under the table, in the same order) plain sentence."""
+    rows = {}
+    blocks = html.xpath("//table[contains(@class,'re-sof__table')]/tbody")
+    sentences = html.xpath("//ul[@class='re-sof__plain']/li")
+    assert len(blocks) == len(sentences)
+    for block, sentence in zip(blocks, sentences, strict=True):
+        name = block.xpath("string(.//th[@scope='row']/text())").strip()
+        figures = [td.text_content() for td in block.xpath("tr[@class='re-sof__figures']/td")]
+        rows[name] = [block.xpath("string(.//span[@class='re-basis'])"), *figures, sentence.text_content()]
+    return rows
+
+
+def test_il2_page_leads_its_results_with_a_summary_of_findings_and_a_calm_p_value_check(seed_site: Path) -> None:
     html = page(seed_site, "studies/low-dose-il2-sle")
-    derived = html.xpath("//table[contains(@class,'re-derived')]//tbody/tr")
-    rows = {
-        row.xpath("string(th)").split("Primary")[0].split("computed")[0].strip(): [
-            td.text_content() for td in row.xpath("td")
-        ]
-        for row in derived
-    }
+    first = html.xpath("//section[@id='results']/*[2]")[0]
+    assert first.get("id") == "summary-of-findings", "the summary comes first in the results"
+    rows = _summary_of_findings(html)
     assert list(rows) == [
         "SRI-4 response at week 12",
         "SRI-4 response at week 24",
         "Complete remission of lupus nephritis",
     ]
     assert rows["SRI-4 response at week 12"] == [
-        "+25.2 percentage points (95% CI +0.1 to +46.3)",
+        "risk ratio computed from the counts",
+        "300 per 1,000",
+        "552 per 1,000",
         "RR 1.84 (95% CI 0.97 to 3.48)",
-        "NNT 4 (95% CI 3 to 1443)",
+        "252 more per 1,000 (95% CI 8 fewer to 700 more)",
+        "SRI-4 response at week 12: 252 more per 1,000 with Low-dose IL-2 than with Placebo"
+        " (95% CI 8 fewer to 700 more); the interval includes no difference.",
     ]
-    assert all(row.xpath("string(.//span[@class='re-basis'])") == "computed from the counts" for row in derived)
-    flags = [li.text_content() for li in html.xpath("//li[@class='re-audit__flag']")]
-    assert any(
-        text.startswith("⚠ SRI-4 response at week 12: p-value not reproduced.")
-        and "chi-square p = 0.0504" in text
-        and "Fisher's exact p = 0.0673" in text
-        for text in flags
+    assert rows["SRI-4 response at week 24"][-1] == (
+        "SRI-4 response at week 24: 289 more per 1,000 with Low-dose IL-2 than with Placebo"
+        " (95% CI 15 more to 633 more), in favour of Low-dose IL-2. NNT 4 (95% CI 2 to 66)."
     )
+    text = html.xpath("string(//section[@id='results'])")
+    assert "Newcombe" not in text and "percentage points" not in text, "one method, one verdict"
+    close = [li.text_content() for li in html.xpath("//li[@class='re-audit__close']")]
+    assert close == [
+        "≈ SRI-4 response at week 12: Reported p = 0.052 is close to what 16/29 vs 9/30 gives: it lies between"
+        " chi-square (p = 0.0504) and Fisher's exact (p = 0.0673); a small difference of method or rounding."
+    ]
+    assert [li.xpath("string(strong)") for li in html.xpath("//li[@class='re-audit__ok']")] == [
+        "SRI-4 response at week 24"
+    ]
+    flags = [li.xpath("string(strong)") for li in html.xpath("//li[@class='re-audit__flag']")]
+    assert flags == ["Complete remission of lupus nephritis: reported p-value not reproduced."]
     svg = html.xpath("//figure[@class='re-chart-figure']/svg")[0]
     assert svg.get("role") == "img" and svg.xpath("title") and svg.xpath("desc")
     assert "55.2%" in html.xpath("string(//figure/figcaption)")
@@ -107,11 +133,25 @@ def test_il2_page_shows_derived_effects_audit_and_chart(seed_site: Path) -> None
 
 def test_aps_page_shows_the_reported_risk_ratio_as_a_forest_plot(seed_site: Path) -> None:
     html = page(seed_site, "studies/rivaroxaban-vs-warfarin-aps")
-    row = html.xpath("//table[1]//tbody/tr[1]")[0]
+    rows = _summary_of_findings(html)
+    assert rows["Recurrent thrombosis"] == [
+        "risk ratio as reported",
+        "63 per 1,000",
+        "115 per 1,000",
+        "RR 1.83 (95% CI 0.71 to 4.76)",
+        "52 more per 1,000 (95% CI 18 fewer to 237 more)",
+        "Recurrent thrombosis: 52 more per 1,000 with Rivaroxaban than with Vitamin K antagonist"
+        " (95% CI 18 fewer to 237 more); the interval includes no difference.",
+    ]
+    assert rows["Major bleeding"][1:5] == [
+        "74 per 1,000", "64 per 1,000", "RR 0.86 (95% CI 0.30 to 2.46)", "10 fewer per 1,000 (95% CI 52 fewer to 108 more)"
+    ]  # fmt: skip
+    assert "Stroke" not in rows, "counts without arm sizes give no risk"
+    row = html.xpath(OUTCOMES_TABLE + "//tbody/tr[1]")[0]
     assert row.xpath("string(th)").startswith("Recurrent thrombosis")
     assert row.xpath("string(td[last()])") == "RR 1.83 (95% CI 0.71 to 4.76)"
     forest = [svg for svg in html.xpath("//figure/svg") if "re-chart-forest" in svg.get("class")]
-    assert len(forest) == 1
+    assert [svg.get("class").split()[1] for svg in forest] == ["re-chart--wide", "re-chart--narrow"]
     assert "1.83" in forest[0].xpath("string(desc)") and "0.71" in forest[0].xpath("string(desc)")
     assert forest[0].xpath(".//*[contains(@class,'re-chart-null')]"), "a line at no effect"
 
@@ -322,10 +362,10 @@ def test_study_page_and_nav_do_not_grow_from_50_to_500_studies(site_project) -> 
 def test_related_options_come_from_mkdocs_yml(site_project, caplog) -> None:
     config = site_project.root / "mkdocs.yml"
     original = config.read_text()
-    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {count: 2}\n"))
+    config.write_text(original.replace("      preview_drafts: true\n", "      related: {count: 2}\n"))
     site = build_site(site_project.root)
     assert len(page(site, "studies/low-dose-il2-sle").xpath("//section[@id='more-like-this']//article")) == 2
-    config.write_text(original.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {cuont: 2}\n"))
+    config.write_text(original.replace("      preview_drafts: true\n", "      related: {cuont: 2}\n"))
     with pytest.raises(Abort):
         build_site(site_project.root)
     expected = "Config value 'plugins': Plugin 'rheum-evidence' option 'related': unknown option `cuont`; did you mean `count`?"

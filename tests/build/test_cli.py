@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 
 from generator.cli import SCHEMA_FILE, main, study_schema
+from generator.read.skeleton import PLACEHOLDERS
 
 from ..conftest import MINIMAL_STUDY, ROOT
 
@@ -69,6 +74,89 @@ def test_new_writes_a_valid_draft_skeleton(project, capsys) -> None:
     data = yaml.safe_load(text)
     assert (data["condition"], data["status"]) == ("gout", "draft")
     assert run(capsys, "--root", str(project.root), "check")[0] == 0
+
+
+def test_new_says_how_to_check_the_file_with_a_command_that_works_from_the_project_folder(project, capsys) -> None:
+    code, out, _ = run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "gout")
+    path = (project.root / "content/studies/my-study.yaml").as_posix()
+    assert (code, out) == (
+        0,
+        f"wrote {path}; fill it in, then check it from the project folder: "
+        ".venv/bin/python -m generator check content/studies/my-study.yaml\n",
+    )
+    assert (project.root / "content/studies/my-study.yaml").read_text().endswith("disclose.\n")
+
+
+STILL = (
+    "is still the skeleton's placeholder text; write the study's own text, or keep `status: draft` until it is written"
+)
+
+
+def test_the_skeleton_switched_to_published_fails_the_check_field_by_field(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert (code, err) == (1, "3 problems in 1 file\n")
+    assert out.splitlines() == [
+        f"content/studies/my-study.yaml:6:8: title: {STILL}",
+        f"content/studies/my-study.yaml:11:10: summary: {STILL}",
+        f"content/studies/my-study.yaml:28:7: body: {STILL}",
+    ]
+
+
+def test_every_placeholder_of_the_skeleton_is_refused_once_uncommented_and_published(project, capsys) -> None:
+    run(capsys, "--root", str(project.root), "new", "my-study", "--condition", "sle")
+    path = project.root / "content/studies/my-study.yaml"
+    header, _, fields = path.read_text().partition("title:")
+    fields = re.sub(r"(?m)^( *)# ", r"\1", "title:" + fields).replace("status: draft", "status: published")
+    path.write_text(header + fields)
+    code, out, _ = run(capsys, "--root", str(project.root), "check")
+    assert code == 1
+    refused = [line.split(": ")[1] for line in out.splitlines()]
+    assert refused == ["title", "summary", "study.outcomes[0].name", "key_findings[0]", "body", "source.title"]
+    assert all(line.endswith(STILL) for line in out.splitlines())
+    assert len(refused) == len(PLACEHOLDERS)
+
+
+def test_through_the_real_command_line_a_new_study_published_as_written_fails_and_a_draft_passes(project) -> None:
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=project.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+
+    assert command("new", "zentra-lupus", "--condition", "sle").returncode == 0
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (0, "OK: 1 study file(s) checked\n")
+    path = project.root / "content/studies/zentra-lupus.yaml"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    checked = command("check", "content/studies/zentra-lupus.yaml")
+    assert (checked.returncode, checked.stderr) == (1, "3 problems in 1 file\n")
+    assert checked.stdout.splitlines()[0] == f"content/studies/zentra-lupus.yaml:6:8: title: {STILL}"
+    path.write_text(path.read_text().replace("title: Replace with", "title: Zentra: replace with"))
+    checked = command("check")
+    assert (checked.returncode, checked.stderr) == (1, "1 problem in 1 file\n")
+    assert checked.stdout == (
+        "content/studies/zentra-lupus.yaml:6:14: put the value of `title` in quotes: it contains a colon followed by "
+        "a space, which YAML reads as the start of another key\n"
+    )
+
+
+def test_the_placeholder_texts_have_one_home() -> None:
+    template = (ROOT / "templates/new-study.yaml.j2").read_text()
+    assert "Replace with" not in template
+    assert all(f"placeholders.{name}" in template for name in PLACEHOLDERS)
+
+
+def test_usage_shows_the_command_as_it_runs_from_the_project_folder(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--format", "xml"])
+    assert capsys.readouterr().err.startswith("usage: .venv/bin/python -m generator check ")
 
 
 def test_new_refuses_bad_slug_existing_file_and_unknown_condition(project, capsys) -> None:
@@ -145,10 +233,10 @@ def test_check_warns_of_a_source_a_reference_manager_cannot_use_and_still_exits_
     code, out, err = run(capsys, "--root", str(project.root), "check")
     assert code == 0
     assert out == (
-        "content/studies/s.yaml:8:1: source: no title, authors or year; the citation downloads (BibTeX, RIS) give "
+        "content/studies/s.yaml:8:1: source: warning: no title, authors or year; the citation downloads (BibTeX, RIS) give "
         "what the source has, but a reference manager needs title, authors, journal and year\n"
     )
-    assert err == "1 warning in 1 file\nOK: 2 study file(s) checked\n"
+    assert err == "OK: 2 study file(s) checked, 1 warning\n"
 
 
 def test_check_warnings_as_github_annotations_and_after_the_problems(project, capsys) -> None:
@@ -172,6 +260,55 @@ def test_check_named_files_warns_of_those_only(project, capsys, monkeypatch) -> 
     code, out, _ = run(capsys, "check", "content/studies/b.yaml")
     assert code == 0
     assert out == (
-        "content/studies/b.yaml:8:1: source: no authors, journal or year; the citation downloads (BibTeX, RIS) "
+        "content/studies/b.yaml:8:1: source: warning: no authors, journal or year; the citation downloads (BibTeX, RIS) "
         "give what the source has, but a reference manager needs title, authors, journal and year\n"
     )
+
+
+CITATION_NEEDS = (
+    "; the citation downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors,"
+    " journal and year"
+)
+SEED_WARNINGS = [
+    "content/studies/aav-mortality-usa.yaml:58:1: source: warning: no title" + CITATION_NEEDS,
+    "content/studies/aspirin-vasodilators-ssc.yaml:69:1: source: warning: no title or authors" + CITATION_NEEDS,
+    "content/studies/low-dose-il2-sle.yaml:2:8: title: warning: the headline claims an effect (`Effective`) that the"
+    " primary outcome does not show (SRI-4 response at week 12: p = 0.052); reword the title, or keep it by adding"
+    " `headline_checked: <why the headline stands>` to the file",
+    "content/studies/rivaroxaban-vs-warfarin-aps.yaml:2:8: title: warning: the headline claims an effect (`Superior`)"
+    " that the primary outcome does not show (Recurrent thrombosis: RR 1.83 (95% CI 0.71 to 4.76), an interval that"
+    " includes no effect); reword the title, or keep it by adding `headline_checked: <why the headline stands>`"
+    " to the file",
+]
+
+
+def test_check_warns_about_the_seed_headlines_and_still_exits_zero(capsys) -> None:
+    code, out, err = run(capsys, "--root", str(ROOT), "check")
+    assert (code, out.splitlines(), err) == (0, SEED_WARNINGS, "OK: 6 study file(s) checked, 4 warnings\n")
+
+
+def test_check_of_one_file_warns_only_about_it_and_as_an_annotation_on_github(capsys, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run(capsys, "check", "--format", "github", "content/studies/low-dose-il2-sle.yaml")
+    assert (code, err) == (0, "OK: 1 study file(s) checked, 1 warning\n")
+    assert out == (
+        "::warning file=content/studies/low-dose-il2-sle.yaml,line=2,col=8::title: the headline claims an"
+        " effect (`Effective`) that the primary outcome does not show (SRI-4 response at week 12: p = 0.052);"
+        " reword the title, or keep it by adding `headline_checked: <why the headline stands>` to the file\n"
+    )
+    assert run(capsys, "check", "content/studies/opportunistic-infections-myositis.yaml") == (
+        0, "", "OK: 1 study file(s) checked\n"
+    )  # fmt: skip
+
+
+def test_headline_checked_silences_the_warning(project, capsys) -> None:
+    study = MINIMAL_STUDY.replace("A minimal valid study", "Drug X Improves Lupus").replace(
+        "  design: cohort\n", "  design: cohort\n  outcomes: [{name: Response, primary: true, p_value: 0.3}]\n"
+    )
+    project.study("s", study)
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert (code, out.startswith("content/studies/s.yaml:1:8: title: warning: "), err) == (
+        0, True, "OK: 1 study file(s) checked, 1 warning\n"
+    )  # fmt: skip
+    project.study("s", study + "headline_checked: The week-24 result, prespecified, supports it.\n")
+    assert run(capsys, "--root", str(project.root), "check") == (0, "", "OK: 1 study file(s) checked\n")

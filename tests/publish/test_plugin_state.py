@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -22,11 +23,11 @@ from generator.publish.build import Build
 from generator.publish.config import comments_setting
 from generator.publish.policy import PagePolicy
 from generator.publish.search import SearchIndexError
-from generator.publish.serve import Preview, serve_log
+from generator.publish.serve import BANNER_DATA, BANNER_SCRIPT, Preview, serve_log
 from generator.publish.sitefolder import Publication
 from generator.render.pages import Comments, GeneratedPage
 
-from ..conftest import MINIMAL_STUDY
+from ..conftest import MINIMAL_STUDY, build_site
 
 IL2 = "studies/low-dose-il2-sle.md"
 OTHER = "studies/aav-mortality-usa.md"
@@ -169,6 +170,86 @@ def test_a_preview_whose_first_build_breaks_stops_with_the_problems(site_project
         "1 content problem; nothing was built:\n"
         "content/studies/broken.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?"
     )
+
+
+def _banner(files: dict[str, File]) -> dict:
+    return json.loads(files[BANNER_DATA].content_string)
+
+
+def test_the_banner_lists_the_problems_of_a_broken_save_and_clears_when_they_are_fixed(
+    site_project, tmp_path, serve_messages
+) -> None:
+    root = site_project.root
+    config = _config(root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        good = _generated(config)
+        assert _banner(good) == {"summary": "", "problems": []}
+        assert BANNER_SCRIPT in good
+        site_project.study("broken", MINIMAL_STUDY + "summery: x\n" + "conditions: [<b>]\n")
+        broken = _banner(_generated(_config(root, site_dir=str(tmp_path / "preview"))))
+        (root / "content" / "studies" / "broken.yaml").unlink()
+        fixed = _banner(_generated(_config(root, site_dir=str(tmp_path / "preview"))))
+    finally:
+        config.plugins.on_shutdown()
+    assert broken == {
+        "summary": "2 content problems: fix and save; until then this preview shows the last good version",
+        "problems": [
+            "content/studies/broken.yaml:8:1: summery: unknown key `summery`; did you mean `summary`?",
+            "content/studies/broken.yaml:9:1: conditions: unknown key `conditions`; did you mean `condition`?",
+        ],
+    }
+    assert fixed == {"summary": "", "problems": []}
+    assert len(serve_messages) == 1, "the terminal prints them too"
+
+
+def test_every_preview_page_and_the_404_page_load_the_banner_and_a_build_s_pages_do_not(site_project, tmp_path) -> None:
+    root = site_project.root
+    config = _config(root, site_dir=str(tmp_path / "preview"), site_url="http://127.0.0.1:8000/sub/", strict=False)
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    tag = '<script src="/sub/assets/preview-problems.js" defer></script></body>'
+    pages = [page for page in (tmp_path / "preview").rglob("*.html") if page.parent.name != "admin"]  # the editor
+    assert len(pages) > 20 and all(tag in page.read_text(encoding="utf-8") for page in pages)
+    assert (tmp_path / "preview" / "assets" / "preview-problems.js").is_file()
+    site = build_site(root)
+    assert not (site / "assets" / "preview-problems.js").exists()
+    assert not any("preview-problems" in page.read_text(encoding="utf-8") for page in site.rglob("*.html"))
+
+
+def test_a_preview_shows_drafts_marked_and_a_build_leaves_them_out(site_project, tmp_path) -> None:
+    root = site_project.root
+    site_project.study(
+        "new-draft", MINIMAL_STUDY.replace("A minimal valid study", "A study still in draft") + "status: draft\n"
+    )
+    config = _config(root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        previewed = _generated(config)
+    finally:
+        config.plugins.on_shutdown()
+    page = previewed["studies/new-draft.md"].content_string
+    assert '<p class="re-draft" role="note"><strong>Draft:</strong> readers do not see this study.' in page
+    home = previewed["index.md"].content_string
+    assert "A study still in draft</a></h3>" in home and '<strong class="re-draft-mark">Draft</strong>' in home
+    assert "new-draft" not in previewed["studies.json"].content_string, "open data never holds drafts"
+    site = build_site(root)
+    assert not (site / "studies" / "new-draft").exists()
+
+
+def test_a_preview_of_the_published_studies_only(site_project, tmp_path) -> None:
+    mkdocs_yml = site_project.root / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("preview_drafts: true", "preview_drafts: false"))
+    site_project.study("new-draft", MINIMAL_STUDY + "status: draft\n")
+    config = _config(site_project.root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        assert "studies/new-draft.md" not in _generated(config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 # --- sessions and publications -------------------------------------------------------------------------------
@@ -330,6 +411,6 @@ def test_comments_settings_are_parsed_with_the_same_messages() -> None:
 def test_the_related_options_are_typed_and_become_one_related_config(site_project) -> None:
     mkdocs_yml = site_project.root / "mkdocs.yml"
     text = mkdocs_yml.read_text()
-    mkdocs_yml.write_text(text.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", "      related: {count: 2}\n"))
+    mkdocs_yml.write_text(text.replace("      preview_drafts: true\n", "      related: {count: 2}\n"))
     options = _config(site_project.root).plugins["rheum-evidence"].config
     assert options.related.related_config() == RelatedConfig(count=2)

@@ -13,7 +13,7 @@ PREFIX = "Config value 'plugins': Plugin 'rheum-evidence' option"
 def _with_options(project: Project, options: str) -> None:
     config = project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("      drafts: !ENV [RHEUM_DRAFTS, false]\n", options), encoding="utf-8")
+    config.write_text(text.replace("      preview_drafts: true\n", options), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,12 @@ def _with_options(project: Project, options: str) -> None:
         ("related: {rarity_cutoff_min: 1}", "'related': Sub-option 'rarity_cutoff_min': must be at least 2, got 1"),
         ("related: {shared_topic: high}", "'related': Sub-option 'shared_topic': must be a number, got 'high'"),
         ("related: 5", "'related': must be a mapping of option names to numbers, e.g. {count: 5}"),
+        (
+            "drafts: true",
+            "'drafts': 'drafts' is no longer an option: `mkdocs serve` shows drafts, marked as drafts, and a build "
+            "never includes them; remove it (`preview_drafts: false` previews the published studies only)",
+        ),
+        ("preview_drafts: maybe", "'preview_drafts': Expected type: <class 'bool'> but received: <class 'str'>"),
         (
             "related: {weight: 1}",
             "'related': unknown option `weight`; known options: count, min_score, "

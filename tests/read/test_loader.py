@@ -92,14 +92,19 @@ def test_very_deep_nesting_does_not_crash() -> None:
     assert problems("a: " + "[" * 5000 + "]" * 5000 + "\n") == ["x.yaml:1:1: nested too deeply; the limit is 24 levels"]
 
 
-def test_syntax_error_points_at_the_place() -> None:
-    assert problems("title: x\n  body: y\n") == [
-        "x.yaml:2:7: YAML syntax error: mapping values are not allowed in this context"
+def test_syntax_error_points_at_the_place_in_plain_words() -> None:
+    # Each slip's wording is tested in test_syntax.py.
+    assert problems("title: x: y\n") == [
+        "x.yaml:1:9: put the value of `title` in quotes: it contains a colon followed by a space, which YAML reads "
+        "as the start of another key"
     ]
 
 
 def test_two_documents_in_one_file() -> None:
-    assert problems("a: 1\n---\nb: 2\n") == ["x.yaml:2:1: YAML syntax error: but found another document"]
+    assert problems("a: 1\n---\nb: 2\n") == [
+        "x.yaml:2:1: `---` at the start of a line ends the study, and a file holds one study; remove the line, or "
+        "indent it if it belongs to the text above"
+    ]
 
 
 def test_control_character_is_rejected_with_position() -> None:

@@ -10,6 +10,10 @@ from generator.read.content import load_content
 from ..conftest import MINIMAL_STUDY
 
 F = "content/studies/s.yaml"
+SAME_KIND = (
+    "give every arm the same kind of value: a share of the arm (a percentage, 55.2%, or a count over a "
+    "denominator, 16/29) or a plain number"
+)
 
 
 def check(project, text: str, slug: str = "s") -> list[str]:
@@ -157,6 +161,37 @@ CASES = {
         with_study("  arms:\n    - {key: a, label: A}\n  adverse_events:\n    - name: X\n      results: {a: 101%}\n"),
         [f"{F}:11:20: study.adverse_events[0].results.a: a percentage cannot exceed 100% (got '101%')"],
     ),
+    "a plain number beside a percentage in the second outcome": (
+        with_study(
+            "  arms:\n    - {key: zentra, label: Zentra}\n    - {key: placebo, label: Placebo}\n"
+            "  outcomes:\n    - name: A\n      results: {zentra: 50%, placebo: 30%}\n"
+            "    - name: B\n      results: {zentra: 60, placebo: 30%}\n"
+        ),
+        [
+            f"{F}:14:16: study.outcomes[1].results: mixes a plain number (zentra: 60) and a percentage "
+            f"(placebo: 30%); {SAME_KIND}"
+        ],
+    ),
+    "a plain number beside counts in an adverse event": (
+        with_study(
+            "  arms:\n    - {key: a, label: A}\n    - {key: b, label: B}\n    - {key: c, label: C}\n"
+            "  adverse_events:\n    - name: Fever\n      results:\n        a: 4/30\n        b: 2\n        c: 1/31\n"
+        ),
+        [
+            f"{F}:14:9: study.adverse_events[0].results: mixes a count over a denominator (a: 4/30, c: 1/31) and "
+            f"a plain number (b: 2); {SAME_KIND}"
+        ],
+    ),
+    "all three kinds of value in one outcome": (
+        with_study(
+            "  arms:\n    - {key: a, label: A}\n    - {key: b, label: B}\n    - {key: c, label: C}\n"
+            "  outcomes:\n    - name: X\n      results: {a: 16/29, b: 30%, c: 9}\n"
+        ),
+        [
+            f"{F}:13:16: study.outcomes[0].results: mixes a count over a denominator (a: 16/29), a percentage "
+            f"(b: 30%) and a plain number (c: 9); {SAME_KIND}"
+        ],
+    ),
     "p-value out of range": (
         with_study("  outcomes:\n    - name: X\n      p_value: 1.5\n"),
         [
@@ -252,6 +287,14 @@ def test_each_error_kind_gives_one_exact_line(project, text: str, expected: list
     assert check(project, text) == expected
 
 
+def test_arms_may_give_their_share_as_a_percentage_or_as_a_count(project) -> None:
+    arms = "  arms:\n    - {key: a, label: A, participants: 29}\n    - {key: b, label: B, participants: 30}\n"
+    outcomes = "  outcomes:\n    - name: X\n      results: {a: 16/29, b: 30%}\n"
+    adverse = "  adverse_events:\n    - name: Y\n      results: {a: 9, b: 2}\n"
+    project.study("s", with_study(arms + outcomes + adverse))
+    assert [record.slug for record in load_content(project.root).studies] == ["s"]
+
+
 def test_yaml_traps_in_text_fields_keep_the_text(project) -> None:
     project.study("s", MINIMAL_STUDY + "topics: [no, yes, 'on', 1:30, 1e3, 0777]\ndisclosures: no\n")
     study = load_content(project.root).studies[0].study
@@ -269,7 +312,7 @@ def test_all_problems_of_all_files_in_one_run_sorted(project) -> None:
         "content/studies/a.yaml:2:12: published: must be a date written YYYY-MM-DD, e.g. 2019-10-18; got 'soon'",
         "content/studies/b.yaml:8:1: extra: unknown key `extra`; expected one of: title, published, updated, "
         "status, authors, condition, also_conditions, topics, summary, study, key_findings, body, source, "
-        "disclosures, related",
+        "disclosures, related, headline_checked",
         "content/studies/c.yaml:3:12: condition: unknown condition `nope`; see site_data/conditions.yaml",
     ]
 
@@ -366,3 +409,32 @@ def test_a_field_with_its_own_problem_is_not_reported_twice(project) -> None:
     assert check(project, MINIMAL_STUDY.replace("condition: sle", "condition: SLE")) == [
         f"{F}:3:12: condition: must be a key in lowercase letters, digits and hyphens (like `sle`); got 'SLE'"
     ]
+
+
+CERTAINTY = "  outcomes:\n    - name: X\n      certainty: {level: %s, downgraded_for: %s}\n"
+
+
+@pytest.mark.parametrize(
+    ("level", "reasons", "expected"),
+    [
+        ("very low", "[]", f"{F}:9:26: study.outcomes[0].certainty.level: unknown value `very low`; did you mean `very-low`?"),
+        ("high", "[imprecision]", f"{F}:9:48: study.outcomes[0].certainty.downgraded_for: `high` certainty was not"
+         " rated down; remove the reasons or lower the level"),
+        ("low", "[imprecision, imprecision]", f"{F}:9:61: study.outcomes[0].certainty.downgraded_for[1]: duplicate"
+         " reason `imprecision`; list it once"),
+        ("low", "[bias]", f"{F}:9:48: study.outcomes[0].certainty.downgraded_for[0]: unknown value `bias`; expected"
+         " one of: risk-of-bias, inconsistency, indirectness, imprecision, publication-bias"),
+    ],
+)  # fmt: skip
+def test_certainty_rules(project, level, reasons, expected) -> None:
+    assert check(project, with_study(CERTAINTY % (level, reasons))) == [expected]
+
+
+def test_a_graded_outcome_is_valid(project) -> None:
+    project.study("s", with_study(CERTAINTY % ("low", "[risk-of-bias, imprecision]")))
+    [item] = load_content(project.root).studies
+    certainty = item.study.study.outcomes[0].certainty
+    assert certainty is not None and (certainty.level, certainty.downgraded_for) == (
+        "low",
+        ["risk-of-bias", "imprecision"],
+    )

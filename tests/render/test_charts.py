@@ -247,3 +247,22 @@ def test_hostile_text_in_a_forest_plot_is_escaped():
     assert "<script" not in svg
     assert not [e for e in root.iter() if e.tag.endswith("script")]
     assert root.find(f"{SVG}desc").text.startswith(" ".join(HOSTILE.split()))
+
+
+@pytest.mark.parametrize("layout", ["wide", "narrow"])
+def test_the_narrow_layout_puts_labels_above_on_a_smaller_canvas_with_larger_text(layout):
+    groups = [("SRI-4 response at week 12", [("Low-dose IL-2", 55.2), ("Placebo", 30.0)])]
+    rows = [("Recurrent thrombosis", "risk-ratio", "1.83", "0.71", "4.76")]
+    for svg in (bar_chart("t", groups, layout=layout), forest_plot("t", rows, layout=layout)):
+        root = parse(svg)
+        width = float(root.get("viewBox").split()[2])
+        font = float(root.get("font-size"))
+        assert f"re-chart--{layout}" in root.get("class").split()
+        # Drawn 343 px wide on a 375 px phone, text must stay at least 13.6 px (the figure caption's size).
+        assert (font * 343 / width >= 13.6) == (layout == "narrow")
+        assert all(float(rect.get("x")) + float(rect.get("width")) <= width for rect in root.iter(f"{SVG}rect"))
+    labels = by_class(parse(bar_chart("t", groups, layout=layout)), "re-chart-label")
+    assert labels and all(float(label.get("x")) == 0 for label in labels) == (layout == "narrow"), "above the bars"
+    assert bar_chart("t", groups) != bar_chart("t", groups, layout="narrow")
+    ids = {parse(bar_chart("t", groups, layout=layout)).find(f"{SVG}title").get("id") for layout in ("wide", "narrow")}
+    assert len(ids) == 2, "two layouts on one page never share an id"

@@ -150,7 +150,11 @@ REJECTED = {
         "x: " + "[" * 100_000 + "]" * 100_000 + "\n",
         "1:1: nested too deeply; the limit is 24 levels",
     ),
-    "two documents in one file": (study() + "---\n" + study(), "7:1: YAML syntax error: but found another document"),
+    "two documents in one file": (
+        study() + "---\n" + study(),
+        "7:1: `---` at the start of a line ends the study, and a file holds one study; remove the line, or indent it "
+        "if it belongs to the text above",
+    ),
     "duplicate key": (
         study() + 'title: "A second title here"\n',
         "7:1: title: duplicate key `title` (first given on line 1); keep one",

@@ -21,7 +21,9 @@ from mkdocs.exceptions import Abort
 from mkdocs.utils import get_relative_url
 
 from generator.errors import ContentError
+from generator.publish.admin import ADMIN_DIR, admin_policy
 from generator.read.pages import page_source
+from generator.render.cms import CmsSettings
 from generator.render.csp import theme_script_hashes
 
 from ..conftest import ROOT, Project, build_site
@@ -63,6 +65,13 @@ def attacked_site(tmp_path_factory) -> Path:
     return build_site(project.root)
 
 
+def test_the_editor_page_has_its_own_policy_and_no_inline_script(attacked_site: Path) -> None:
+    html = (attacked_site / ADMIN_DIR / "index.html").read_text(encoding="utf-8")
+    policy = htmllib.unescape(re.search(r'Content-Security-Policy" content="([^"]*)"', html).group(1))
+    assert policy == admin_policy(CmsSettings(), script=False)  # mkdocs.yml names no repository
+    assert not _inline_scripts(html) and not _allowed(html)
+
+
 def test_every_page_allows_exactly_the_theme_s_scripts_for_its_address(attacked_site: Path) -> None:
     config = load_config(str(ROOT / "mkdocs.yml"))
     env = config.theme.get_env()
@@ -70,6 +79,8 @@ def test_every_page_allows_exactly_the_theme_s_scripts_for_its_address(attacked_
     pages = sorted(attacked_site.rglob("index.html"))
     assert len(pages) > 30
     for path in pages:
+        if path.parent == attacked_site / ADMIN_DIR:  # the editor's page: the next test
+            continue
         url = path.parent.relative_to(attacked_site).as_posix() + "/"
         base_url = get_relative_url(".", "" if url == "./" else url)
         html = path.read_text(encoding="utf-8")
