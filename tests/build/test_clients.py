@@ -18,6 +18,7 @@ import feedparser
 import lxml.etree
 import pytest
 
+from generator.publish.admin import ADMIN_DIR
 from tests.factories import SEED
 
 from ..conftest import ROOT, Project, build_site
@@ -36,7 +37,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(path for path in site.rglob("*.html") if path.name != "404.html")
+    """The site's pages for readers: not the 404 page, not the browser editor (admin/, noindex, its own markup)."""
+    return sorted(path for path in site.rglob("*.html") if path.name != "404.html" and path.parent != site / ADMIN_DIR)
 
 
 def url_of(site: Path, path: Path) -> str:

@@ -58,6 +58,6 @@ def test_check_warns_of_exactly_the_two_sources_a_reference_manager_cannot_file(
     # Nothing is added to them that was not checked against the source; the warning says what is missing.
     tail = "; the citation downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors, journal and year"
     assert [str(warning) for warning in load_content(ROOT).warnings] == [
-        "content/studies/aav-mortality-usa.yaml:58:1: source: no title" + tail,
-        "content/studies/aspirin-vasodilators-ssc.yaml:69:1: source: no title or authors" + tail,
+        "content/studies/aav-mortality-usa.yaml:58:1: source: warning: no title" + tail,
+        "content/studies/aspirin-vasodilators-ssc.yaml:69:1: source: warning: no title or authors" + tail,
     ]
