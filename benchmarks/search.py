@@ -13,11 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+from benchmarks.browser import CHROMIUM_ARGS, chromium
+
 # A result counts once its title link is in the page: Pagefind UI shows empty placeholders
 # (`.pagefind-ui__result` with a loading skeleton) before each result's fragment has arrived.
 RESULT = ".pagefind-ui__result .pagefind-ui__result-link"
@@ -106,7 +103,7 @@ def search_costs(site: Path, queries: tuple[str, ...]) -> list[SearchCost]:
 
     costs = []
     with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium(), headless=True, args=CHROMIUM_ARGS)
         try:
             for query in queries:
                 context = browser.new_context()  # fresh: nothing cached

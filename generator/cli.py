@@ -2,7 +2,8 @@
 
 Exit status: 0 when all is well, 1 when the content has problems, 2 when the
 command itself was used wrongly (``check FILE`` naming a missing file, or one
-that is not a study file the build reads).
+that is not a study file the build reads).  Warnings (``check`` prints them
+like problems, after them) never change the exit status.
 
 Every line printed goes through :func:`generator.errors.printable`, so no file
 name or text from a study reaches the terminal or a CI log as a control
@@ -12,6 +13,7 @@ character or a workflow command.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -99,23 +101,22 @@ def _check(args: argparse.Namespace) -> int:
         problems: list[Problem] = []
     except ContentError as error:
         content, problems = None, list(error.problems)
+    # Warnings of every file that passed, even when another file has problems; headlines need the whole content.
+    warnings = [warning for _, record in validated.values() for warning in record.warnings]
+    warnings = sorted(warnings + (_headline_warnings(args.root, content) if content else []))
     if args.files:
         wanted = {_display(args.root, path): path for path in args.files}
         problems = [problem for problem in problems if problem.file in wanted]
+        warnings = [warning for warning in warnings if warning.file in wanted]
         unread = [file for file in wanted if file not in validated and all(p.file != file for p in problems)]
         problems += [_unread(args.root, wanted[file], file) for file in unread]
     else:
         unread = []
-    for problem in sorted(problems):
+    for problem in [*sorted(problems), *warnings]:
         _say(problem.github_annotation() if args.format == "github" else str(problem))
     if problems:
-        files, count = len({problem.file for problem in problems}), len(problems)
-        _say(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", stream=sys.stderr)
+        _say(*filter(None, (_counted(warnings, "warning"), _counted(problems, "problem"))), stream=sys.stderr)
         return USAGE_ERROR if unread else CONTENT_ERRORS
-    # Warnings need the whole content; when files elsewhere have problems, the named ones get none.
-    warnings = _warnings(args.root, content, set(wanted) if args.files else None) if content else []
-    for warning in warnings:
-        _say(warning.github_annotation("warning") if args.format == "github" else str(warning))
     if args.files:
         checked = len(args.files)
     else:
@@ -126,15 +127,19 @@ def _check(args: argparse.Namespace) -> int:
     return OK
 
 
-def _warnings(root: Path, content: Content, files: set[str] | None) -> list[Problem]:
-    """What editors should look at in valid, published studies, without failing the check: headlines for now."""
-    warnings = []
-    for record in content.studies:
-        if not record.published or (files is not None and record.file not in files):
-            continue
-        if message := headline_warning(record.study):
-            warnings.append(locate(root, record.file, ("title",), f"warning: {message}"))
-    return sorted(warnings)
+def _counted(problems: list[Problem], noun: str) -> str:
+    """``3 problems in 2 files``; empty when there are none."""
+    files, count = len({problem.file for problem in problems}), len(problems)
+    return f"{count} {noun}{'s' * (count != 1)} in {files} file{'s' * (files != 1)}" if problems else ""
+
+
+def _headline_warnings(root: Path, content: Content) -> list[Problem]:
+    """The published studies whose title claims an effect their primary outcome does not show."""
+    return [
+        dataclasses.replace(locate(root, record.file, ("title",), message), severity="warning")
+        for record in content.studies
+        if record.published and (message := headline_warning(record.study))
+    ]
 
 
 def _display(root: Path, path: Path) -> str:

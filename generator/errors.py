@@ -5,6 +5,10 @@ line, column), which field it concerns, and what is wrong, in one line::
 
     content/studies/x.yaml:12:3: study.arms[0].key: must match ^[a-z0-9_]+$
 
+A problem is an error (the file is rejected) or a warning (the file is
+accepted, and ``check`` says what could be better), the same one line either
+way; a warning's ``severity`` is ``"warning"``.
+
 Exception tree::
 
     GeneratorError
@@ -16,10 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.text import TERMINAL_UNSAFE
 
 __all__ = ["GeneratorError", "ContentError", "Problem", "format_path", "printable"]
+
+Severity = Literal["error", "warning"]
 
 _SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "##[": "#\\x23["}
 
@@ -65,10 +72,13 @@ class Problem:
     column: int
     field: str
     message: str
+    severity: Severity = "error"
+    """``error``: the content breaks the contract; ``warning``: it is accepted, but could be better."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return printable(f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}")
 
     def github_annotation(self, command: str = "error") -> str:
         """Render as a GitHub Actions workflow command shown inline on a pull request (``error`` or ``warning``).
@@ -78,9 +88,7 @@ class Problem:
         """
         text = printable(f"{self.field}: {self.message}" if self.field else self.message)
         where = f"file={_workflow_property(printable(self.file))},line={self.line},col={self.column}"
-        if command not in ("error", "warning"):
-            raise ValueError(f"a workflow annotation is an error or a warning, not {command!r}")
-        return f"::{command} {where}::{_workflow_data(text)}"
+        return f"::{self.severity} {where}::{_workflow_data(text)}"
 
 
 class GeneratorError(Exception):

@@ -19,11 +19,14 @@ __all__ = ["CitedWork", "reference_text", "bibtex", "ris", "doi_url", "pubmed_ur
 class CitedWork:
     """A published article, as far as the editor recorded it.
 
-    ``authors`` is free text, ideally Vancouver style ("He J, Zhang R, Shao M,
-    et al."); BibTeX and RIS need it split into names (see :func:`bibtex`).
+    Every field may be missing: a reference is made of what is there (``check``
+    warns when a reference manager would lack something, see
+    :func:`generator.read.validate.study_warnings`).  ``authors`` is free text, ideally Vancouver style ("He J,
+    Zhang R, Shao M, et al."); BibTeX and RIS need it split into names (see
+    :func:`bibtex`).
     """
 
-    title: str
+    title: str | None = None
     authors: str | None = None
     journal: str | None = None
     year: int | None = None
@@ -194,7 +197,8 @@ def bibtex(key: str, work: CitedWork) -> str:
         names, more = _author_names(work.authors)
         written = [_bibtex_name(name) if personal else f"{{{_tex(name)}}}" for name, personal in names]
         fields.append(("author", " and ".join(written + (["others"] if more else []))))
-    fields.append(("title", f"{{{_tex(work.title)}}}"))
+    if work.title:
+        fields.append(("title", f"{{{_tex(work.title)}}}"))
     for name, value in (
         ("journal", work.journal),
         ("year", str(work.year) if work.year else None),
@@ -241,7 +245,8 @@ def ris(work: CitedWork) -> str:
     if work.authors:
         names, _ = _author_names(work.authors)
         lines.extend(("AU", name) for name, _ in names)
-    lines.append(("TI", work.title))
+    if work.title:
+        lines.append(("TI", work.title))
     first_page, last_page = _page_range(work.pages) if work.pages else ("", "")
     for tag, value in (
         ("T2", work.journal),

@@ -177,12 +177,22 @@ def admin_policy(settings: CmsSettings, *, script: bool = True) -> str:
 def index_html(settings: CmsSettings, *, local_token: str | None = None) -> str:
     """The admin page: the editor, or (deployed and not configured) a page that says how to configure it."""
     if local_token is None and not settings.configured:
-        return _NOT_CONFIGURED.format(policy=html.escape(admin_policy(settings, script=False)))
+        return _PAGE.format(
+            policy=html.escape(admin_policy(settings, script=False)),
+            title="Rheum Evidence editor: not configured",
+            head=_NOT_CONFIGURED_HEAD,
+            body=_NOT_CONFIGURED_BODY,
+        )
     extra = ""
     if local_token is not None:
         extra = f'    <meta name="rheum-studio-token" content="{html.escape(local_token)}">\n'
         extra += '    <script src="local-folder.js"></script>\n'
-    return _EDITOR.format(policy=html.escape(admin_policy(settings)), local=extra, script=SCRIPT)
+    return _PAGE.format(
+        policy=html.escape(admin_policy(settings)),
+        title="Rheum Evidence editor",
+        head=_EDITOR_HEAD + extra,
+        body=f'    <script src="{SCRIPT}"></script>\n',
+    )
 
 
 def admin_files(
@@ -214,7 +224,7 @@ def site_admin_files(root: Path, extra: Mapping[str, Any] | None, content: Any) 
     return {f"{ADMIN_DIR}/{path}": data for path, data in files.items()}
 
 
-_EDITOR = """\
+_PAGE = """\
 <!doctype html>
 <html lang="en">
   <head>
@@ -222,29 +232,23 @@ _EDITOR = """\
     <meta http-equiv="Content-Security-Policy" content="{policy}">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <meta name="robots" content="noindex">
-    <title>Rheum Evidence editor</title>
-    <link href="config.yml" type="application/yaml" rel="cms-config-url">
-{local}  </head>
+    <title>{title}</title>
+{head}  </head>
   <body>
-    <script src="{script}"></script>
-  </body>
+{body}  </body>
 </html>
 """
+"""The admin page's frame: its policy, a title, what its head and body hold."""
 
-_NOT_CONFIGURED = """\
-<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta http-equiv="Content-Security-Policy" content="{policy}">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="robots" content="noindex">
-    <title>Rheum Evidence editor: not configured</title>
+_EDITOR_HEAD = '    <link href="config.yml" type="application/yaml" rel="cms-config-url">\n'
+
+_NOT_CONFIGURED_HEAD = """\
     <style>
-      body {{ font: 1rem/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }}
+      body { font: 1rem/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
     </style>
-  </head>
-  <body>
+"""
+
+_NOT_CONFIGURED_BODY = """\
     <main>
       <h1>The editor is not configured</h1>
       <p>This site's browser editor does not know which GitHub repository holds the study files.
@@ -256,6 +260,4 @@ _NOT_CONFIGURED = """\
       <p>and the next deployment brings the editor here. To edit on your own computer instead,
         run <code>make edit</code> in the project folder.</p>
     </main>
-  </body>
-</html>
 """

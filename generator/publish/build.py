@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.pipeline import Generated
 from generator.render.pages import GeneratedPage, SiteOptions, default_head
+from generator.render.structured import site_head_html
 
 __all__ = ["Build"]
 
@@ -20,12 +21,15 @@ class Build:
     files: dict[str, str | bytes] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)
     """The extra ``<head>`` of every generated page, by source path."""
+    dates: dict[str, str] = field(default_factory=dict)
+    """Each generated page's last change (``YYYY-MM-DD``) by source path; a page without one is absent."""
     written: dict[str, str] = field(default_factory=dict)
     """The HTML of each hand-written page, by source path."""
     checked: dict[str, str] = field(default_factory=dict)
     """Each hand-written page's file name → the text that was checked."""
     comments: bool = False
     """Whether the pages load giscus comments."""
+    site_name: str = ""
     held: dict[str, str] = field(default_factory=dict)
     """Page HTML kept from ``on_page_markdown`` for ``on_page_content`` of the MkDocs run under way."""
 
@@ -36,9 +40,11 @@ class Build:
             pages=generated.pages,
             files={**generated.files, **(admin or {})},
             heads={page.src: page.head for page in generated.pages},
+            dates={page.src: page.modified.isoformat() for page in generated.pages if page.modified},
             written=generated.written,
             checked={Path(page.file).name: page.text for page in generated.content.pages},
             comments=options.comments is not None,
+            site_name=options.site_name,
         )
 
     def again(self) -> Build:
@@ -62,6 +68,20 @@ class Build:
         """The page's HTML: what :meth:`hold` kept, in place of MkDocs' (empty) conversion."""
         return self.held.pop(src, converted)
 
-    def head(self, src: str) -> str:
-        """The page's extra ``<head>``: feed links, structured data."""
-        return self.heads.get(src) or default_head(src)
+    def update_date(self, src: str) -> str:
+        """The page's date for the sitemap's ``<lastmod>``: empty (no ``<lastmod>``) for a page without one.
+
+        Hand-written pages have none: the content does not say when they changed, and the build date
+        would tell search engines that every page changes on every deploy.
+        """
+        return self.dates.get(src, "")
+
+    def head(self, src: str, *, page_url: str = "", title: str = "", description: str | None = None) -> str:
+        """The page's extra ``<head>``: feed links, structured data, OpenGraph and Twitter tags.
+
+        A hand-written page gets the site's feed links and OpenGraph tags from its own ``page_url``,
+        ``title`` and ``description`` (what MkDocs read from its front matter).
+        """
+        if src in self.heads:
+            return self.heads[src]
+        return site_head_html(page_url, self.site_name, title, description) + default_head(src)

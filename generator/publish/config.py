@@ -157,6 +157,7 @@ class PluginOptions(base.Config):
             drafts=preview and self.preview_drafts,
             site_url=config.site_url or DEFAULT_SITE_URL,
             site_name=config.site_name,
+            site_description=config.site_description or "",
             templates_dir=templates_for(root),
             per_page=self.per_page,
             home_latest=self.home_latest,

@@ -16,7 +16,7 @@ from generator.publish.build import Build
 from generator.read.confine import PAGES
 from generator.render.pages import GeneratedPage
 
-__all__ = ["PageFile", "add_files", "add_generated", "docs_problems"]
+__all__ = ["PageFile", "add_files", "add_generated", "date_pages", "docs_problems"]
 
 
 class PageFile(File):
@@ -88,3 +88,18 @@ def docs_problems(files: Files, docs_dir: str, checked: Mapping[str, str]) -> li
             display = (PurePosixPath(PAGES.as_posix()) / file.src_uri).as_posix()
             problems.append(Problem(display, 1, 1, "", "appeared after the content was checked; build again"))
     return problems
+
+
+def date_pages(files: Files, build: Build) -> None:
+    """Give each page the date of its last change as its ``update_date``, which MkDocs' sitemap prints as ``<lastmod>``.
+
+    MkDocs dates every page with the build date; the generator knows better (:meth:`Build.update_date`).
+    A page without a date gets an empty one, and the sitemap template leaves its ``<lastmod>`` out.  When no
+    page has a date at all (a site without studies) MkDocs' dates stay: it dates ``sitemap.xml.gz`` with the
+    newest page date and needs one.
+    """
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    dates = [build.update_date(page.file.src_uri) for page in pages]
+    if any(dates):
+        for page, date in zip(pages, dates, strict=True):
+            page.update_date = date

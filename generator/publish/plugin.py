@@ -32,7 +32,7 @@ from generator.pipeline import generate
 from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
-from generator.publish.files import add_files, add_generated, docs_problems
+from generator.publish.files import add_files, add_generated, date_pages, docs_problems
 from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
 from generator.publish.search import SearchIndexError, index_site
@@ -128,11 +128,22 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
     ) -> TemplateContext:
         """Hand the build's extra <head> of the page (feed links, structured data) to the theme."""
         # MkDocs types the context with its own keys only, but themes and plugins add theirs.
-        context["extra_head"] = self.build.head(page.file.src_uri)  # type: ignore[typeddict-unknown-key]
+        head = self.build.head(
+            page.file.src_uri,
+            page_url=page.canonical_url or "",
+            title=page.title or "",
+            description=page.meta.get("description"),
+        )
+        context["extra_head"] = head  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Make the pages' policy from the theme's templates; previews get none (`mkdocs serve` injects a script)."""
+        """Date every page for the sitemap; make the pages' policy from the theme's templates.
+
+        Previews get no policy (`mkdocs serve` injects a script).  ``on_env`` is the last event before MkDocs
+        writes sitemap.xml, and every page object exists by then (even those a `--dirty` build skips).
+        """
+        date_pages(files, self.build)
         features = config.theme.get("features") or []
         self.policy = None if self.session.preview else PagePolicy(env, features, comments=self.build.comments)
         return env

@@ -34,7 +34,7 @@ from generator.read.model import (
     Study,
 )
 from generator.read.pages import page_markdown, page_source
-from generator.read.validate import closest, describe, study_problems, validate_model
+from generator.read.validate import closest, describe, study_problems, study_warnings, validate_model
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
 __all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "locate", "parse_study"]
@@ -55,6 +55,8 @@ class StudyRecord:
     slug: str
     file: str
     study: Study
+    warnings: tuple[Problem, ...] = ()
+    """What ``check`` warns about in the file (see :func:`~generator.read.validate.study_warnings`)."""
 
     @property
     def published(self) -> bool:
@@ -87,6 +89,11 @@ class Content:
     pages: tuple[Page, ...]
     drugs: dict[str, Drug] = dataclasses.field(default_factory=dict)
     drug_classes: dict[str, DrugClass] = dataclasses.field(default_factory=dict)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Every study file's warnings, sorted by file, line and column."""
+        return tuple(sorted(warning for record in self.studies for warning in record.warnings))
 
     def visible(self, *, drafts: bool = False) -> tuple[StudyRecord, ...]:
         """Studies readers see, newest first (ties by slug); drafts only if asked."""
@@ -283,7 +290,7 @@ def parse_study(text: str, display: str, slug: str) -> StudyRecord:
         problems += study_problems(document, study)
     if problems:
         raise ContentError(problems)
-    return StudyRecord(slug, display, study)
+    return StudyRecord(slug, display, study, tuple(study_warnings(document, study)))
 
 
 def _document(root: Path, path: Path, problems: list[Problem]) -> Document | None:

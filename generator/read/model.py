@@ -409,9 +409,11 @@ class Condition(_Strict):
 
 
 class Author(_Strict):
-    """One entry of ``site_data/authors.yaml``."""
+    """One entry of ``site_data/authors.yaml``: a person, or an organisation such as an editorial team."""
 
     name: Annotated[str, Text(2, 120, one_line=True)]
+    type: Literal["person", "organization"] = "person"
+    """What schema.org calls the author: ``Person`` (a byline's usual reading, so the default) or ``Organization``."""
     affiliation: Annotated[str, Text(1, 300)] | None = None
     url: (
         Annotated[str, Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000)] | None

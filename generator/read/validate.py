@@ -8,6 +8,7 @@ cross-references) are checked here, each problem pointing at its place.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -23,9 +24,12 @@ from generator.read.values import KIND_NAMES, SHARE_KINDS, parse_result_value
 from generator.read.vocabulary import CERTAINTY_KEYS, RATIO_MEASURES
 from generator.urls import taken_address, topic_slug
 
-__all__ = ["validate_model", "study_problems", "closest", "describe", "shown"]
+__all__ = ["REFERENCE_FIELDS", "validate_model", "study_problems", "study_warnings", "closest", "describe", "shown"]
 
 MIN_RATIO, MAX_RATIO = 1e-6, 1e6
+
+REFERENCE_FIELDS = ("title", "authors", "journal", "year")
+"""What a reference manager (Zotero, EndNote, Mendeley) needs of a journal article's ``source``."""
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -186,6 +190,34 @@ def study_problems(document: Document, study: Study) -> list[Problem]:
     if study.status == "published":
         problems += _placeholder_problems(document, document.data, ())
     return problems
+
+
+def study_warnings(document: Document, study: Study) -> list[Problem]:
+    """What a valid study file could do better: warnings, which ``check`` prints and the build accepts.
+
+    Each is a :class:`Problem` with ``severity="warning"``, pointing at its place like an error.
+    """
+    warnings = []
+    source = study.source
+    if source is not None and (missing := [name for name in REFERENCE_FIELDS if getattr(source, name) is None]):
+        message = (
+            f"no {_or_list(missing)}; the citation downloads (BibTeX, RIS) give what the source has, "
+            f"but a reference manager needs {_and_list(list(REFERENCE_FIELDS))}"
+        )
+        warnings.append(_warning(document.problem(("source",), message, key=True)))
+    return warnings
+
+
+def _warning(problem: Problem) -> Problem:
+    return dataclasses.replace(problem, severity="warning")
+
+
+def _or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _placeholder_problems(document: Document, data: Any, path: tuple) -> list[Problem]:

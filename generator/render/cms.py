@@ -247,7 +247,9 @@ class _Builder:
     def string(self, node: Mapping[str, Any], path: str) -> dict[str, Any]:
         if path in self.markdown:  # the article; its length limit is far beyond any article and stays with check
             return {"widget": "markdown"}
-        out: dict[str, Any] = {"widget": "text" if node.get("maxLength", LINE_MAX) > LINE_MAX else "string"}
+        # Long plain text gets a box of several lines; a value with a pattern (an address, an identifier) is one line.
+        long_text = node.get("maxLength", LINE_MAX) > LINE_MAX and "pattern" not in node
+        out: dict[str, Any] = {"widget": "text" if long_text else "string"}
         out |= {
             key: node[source]
             for source, key in (("minLength", "minlength"), ("maxLength", "maxlength"))

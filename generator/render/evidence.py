@@ -187,12 +187,16 @@ def _forest_row(name: str, effect: Effect) -> ForestRow:
 
 
 def cited_work(record: StudyRecord) -> CitedWork | None:
-    """The publication behind a study, when its title is known (a reference needs one)."""
+    """The publication behind a study, from whatever its ``source`` says of it.
+
+    None only when the source names no publication at all (no field but ``registration``, which
+    identifies the trial, not an article).
+    """
     source = record.study.source
-    if source is None or source.title is None:
+    if source is None:
         return None
-    return CitedWork(
-        title=" ".join(source.title.split()),
+    work = CitedWork(
+        title=" ".join(source.title.split()) if source.title else None,
         authors=source.authors,
         journal=source.journal,
         year=source.year,
@@ -203,6 +207,7 @@ def cited_work(record: StudyRecord) -> CitedWork | None:
         pmid=source.pmid,
         url=source.url,
     )
+    return work if work != CitedWork() else None
 
 
 def citation_files(record: StudyRecord) -> dict[str, str]:

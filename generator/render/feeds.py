@@ -16,6 +16,17 @@ because lxml refuses them and a feed must stay well-formed whatever the input.
 JSON escapes control characters itself, so the JSON Feed keeps the text as
 written; only lone surrogates, which UTF-8 cannot encode, become U+FFFD.
 
+Each entry carries the whole article: Atom's ``<content type="html">`` and
+JSON Feed's ``content_html`` are the study's body as the page shows it,
+cleaned by the one sanitiser (:func:`~generator.render.sanitise.markdown_to_safe_html`),
+with relative links made absolute against the study's address because a feed
+reader shows them away from the page.  ``summary`` stays the plain-text teaser.
+
+A feed's ``updated`` is its newest entry's date (``updated`` or ``published``).
+A feed with no entries (a condition without studies yet) takes the newest date
+of the whole site instead: the feed last changed when the site did.  Only a
+site without a single published study falls back to :data:`EMPTY_SITE_UPDATED`.
+
 The module is pure: no MkDocs, no files, no clock (dates come from the studies).
 """
 
@@ -24,16 +35,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from generator.read.content import Content, StudyRecord
 from generator.render.jsontext import json_file
+from generator.render.sanitise import markdown_to_safe_html
 from generator.text import NOT_XML
 from generator.urls import absolute_url, condition_src, file_href, page_url, study_src
 
-__all__ = ["FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
+__all__ = ["EMPTY_SITE_UPDATED", "FEED_LIMIT", "JSON_FEED_VERSION", "feed_links", "site_feeds"]
 
 FEED_LIMIT = 50
 """Studies per feed: the newest ones."""
@@ -44,9 +57,13 @@ JSON_FEED_TYPE = "application/feed+json"
 ATOM_FILE = "feed.xml"
 JSON_FILE = "feed.json"
 
-# An empty feed still needs an <updated>; a fixed date keeps the output a pure
-# function of the content (no clock), and any real study is newer.
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EMPTY_SITE_UPDATED = dt.date(2000, 1, 1)
+"""The ``<updated>`` of the feeds of a site without any published study.
+
+Atom requires the element; a fixed date keeps the output a pure function of
+the content (no clock), and any real study is newer.  A site with studies
+never uses it: an empty feed takes the site's newest study date.
+"""
 
 
 # --------------------------------------------------------------------------- public API
@@ -64,13 +81,14 @@ def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, 
     a reader can subscribe to a condition before its first study appears.
     """
     site_url = _checked(site_url)
-    files = _feed_pair(studies, content, site_url, site_name, "", site_name)
+    newest = max((_modified(record) for record in studies), default=EMPTY_SITE_UPDATED)
+    bodies = _Bodies(site_url)
+    files = _feed_pair(studies, content, _Feed(site_url, site_name, "", site_name, newest), bodies)
     members_of = _by_condition(studies)
     for key, condition in sorted(content.conditions.items()):
         members = members_of.get(key, [])
-        title = f"{site_name}: {condition.name}"
-        folder = page_url(condition_src(key))
-        files |= _feed_pair(members, content, site_url, site_name, folder, title)
+        feed = _Feed(site_url, site_name, page_url(condition_src(key)), f"{site_name}: {condition.name}", newest)
+        files |= _feed_pair(members, content, feed, bodies)
     return files
 
 
@@ -117,14 +135,41 @@ def _by_condition(studies: Sequence[StudyRecord]) -> dict[str, list[StudyRecord]
     return dict(sorted(members.items()))
 
 
-def _feed_pair(
-    studies: Sequence[StudyRecord], content: Content, site_url: str, site_name: str, folder: str, title: str
-) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class _Feed:
+    """One feed's place and heading: the site's, or a condition's (``folder`` ``conditions/<key>/``)."""
+
+    site_url: str
+    site_name: str
+    folder: str
+    title: str
+    site_newest: dt.date
+    """The newest date of the whole site: an empty feed's ``updated``."""
+
+    @property
+    def home(self) -> str:
+        return absolute_url(self.site_url, self.folder)
+
+
+class _Bodies:
+    """Each study's article as feed HTML, converted once however many feeds list it."""
+
+    def __init__(self, site_url: str):
+        self.site_url = site_url
+        self.done: dict[str, str] = {}
+
+    def __call__(self, record: StudyRecord) -> str:
+        if record.slug not in self.done:
+            html = markdown_to_safe_html(record.study.body, base_url=_study_url(self.site_url, record))
+            self.done[record.slug] = str(html)
+        return self.done[record.slug]
+
+
+def _feed_pair(studies: Sequence[StudyRecord], content: Content, feed: _Feed, bodies: _Bodies) -> dict[str, bytes]:
     chosen = list(studies[:FEED_LIMIT])
-    home = absolute_url(site_url, folder)
     return {
-        folder + ATOM_FILE: _atom(chosen, content, site_url, site_name, home, title),
-        folder + JSON_FILE: _json_feed(chosen, content, site_url, home, title),
+        feed.folder + ATOM_FILE: _atom(chosen, content, feed, bodies),
+        feed.folder + JSON_FILE: _json_feed(chosen, content, feed, bodies),
     }
 
 
@@ -162,29 +207,31 @@ def _xml_text(text: str, fallback: str = "") -> str:
     return NOT_XML.sub("", text) or fallback
 
 
-def _atom(studies: list[StudyRecord], content: Content, site_url: str, site_name: str, home: str, title: str) -> bytes:
+def _atom(studies: list[StudyRecord], content: Content, about: _Feed, bodies: _Bodies) -> bytes:
+    home = about.home
     feed = FeedGenerator()
     feed.id(home + ATOM_FILE)
-    feed.title(_xml_text(title, home))
-    feed.author({"name": _xml_text(site_name)})  # Atom wants a feed author when an entry has none
+    feed.title(_xml_text(about.title, home))
+    feed.author({"name": _xml_text(about.site_name)})  # Atom wants a feed author when an entry has none
     feed.link(href=home, rel="alternate", type="text/html")
     feed.link(href=home + ATOM_FILE, rel="self", type=ATOM_TYPE)
-    feed.generator(_xml_text(site_name))  # not feedgen's default, whose version would change the bytes
+    feed.generator(_xml_text(about.site_name))  # not feedgen's default, whose version would change the bytes
     feed.language("en")
-    feed.updated(max((_midnight(_modified(r)) for r in studies), default=_EPOCH))
+    feed.updated(_midnight(max((_modified(r) for r in studies), default=about.site_newest)))
     for record in studies:
-        _atom_entry(feed, record, content, site_url)
+        _atom_entry(feed, record, content, about.site_url, bodies)
     atom: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return atom
 
 
-def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, site_url: str) -> None:
+def _atom_entry(feed: FeedGenerator, record: StudyRecord, content: Content, site_url: str, bodies: _Bodies) -> None:
     study, url = record.study, _study_url(site_url, record)
     entry = feed.add_entry(order="append")  # feedgen prepends by default; keep newest first
     entry.id(url)
     entry.title(_xml_text(study.title, record.slug))
     entry.link(href=url, rel="alternate", type="text/html")
     entry.summary(_xml_text(study.summary))
+    entry.content(_xml_text(bodies(record)), type="html")
     entry.published(_midnight(study.published))
     entry.updated(_midnight(_modified(record)))
     for person in _authors(record, content):
@@ -205,26 +252,27 @@ def _rfc3339(day: dt.date) -> str:
     return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _json_feed(studies: list[StudyRecord], content: Content, site_url: str, home: str, title: str) -> bytes:
+def _json_feed(studies: list[StudyRecord], content: Content, about: _Feed, bodies: _Bodies) -> bytes:
+    home = about.home
     document = {
         "version": JSON_FEED_VERSION,
-        "title": title,
+        "title": about.title,
         "home_page_url": home,
         "feed_url": home + JSON_FILE,
         "language": "en",
-        "items": [_json_item(record, content, site_url) for record in studies],
+        "items": [_json_item(record, content, about.site_url, bodies) for record in studies],
     }
     return json_file(document)
 
 
-def _json_item(record: StudyRecord, content: Content, site_url: str) -> dict[str, Any]:
+def _json_item(record: StudyRecord, content: Content, site_url: str, bodies: _Bodies) -> dict[str, Any]:
     study, url = record.study, _study_url(site_url, record)
     item: dict[str, Any] = {
         "id": url,
         "url": url,
         "title": study.title,
         "summary": study.summary,
-        "content_text": study.summary,
+        "content_html": bodies(record),
         "date_published": _rfc3339(study.published),
         "date_modified": _rfc3339(_modified(record)),
     }

@@ -10,6 +10,7 @@ studies.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -52,7 +53,7 @@ from generator.render.searchterms import (
     FILTER_YEAR,
     search_terms,
 )
-from generator.render.structured import head_html
+from generator.render.structured import head_html, site_head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
 from generator.urls import (
     absolute_url,
@@ -97,6 +98,7 @@ class SiteOptions:
     drafts: bool = False
     site_url: str = "https://example.org/"
     site_name: str = "Rheum Evidence"
+    site_description: str = ""
     per_page: int = 50
     home_latest: int = 20
     comments: Comments | None = None
@@ -110,6 +112,10 @@ class GeneratedPage:
     src: str
     text: str
     head: str = ""  # extra HTML for <head>: feed links, structured data
+    modified: dt.date | None = None
+    """When what the page shows last changed, as far as the content says: a study's ``updated`` or
+    ``published``, a listing's newest study.  None for a page whose text does not come from studies
+    (the search page): the sitemap then gives no date rather than a wrong one."""
 
 
 @dataclass
@@ -147,9 +153,13 @@ def build_pages(
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
-    pages.append(_index("conditions/index.md", "Conditions", "Studies by condition.", conditions.values(), options))
-    pages.append(_index("topics/index.md", "Topics", "Every topic, A to Z.", topics.values(), options))
-    pages.append(_index("archive/index.md", "Archive", "Every study by year of publication.", years.values(), options))
+    newest = _newest(records)
+    for src, title, intro, listings in (
+        ("conditions/index.md", "Conditions", "Studies by condition.", conditions.values()),
+        ("topics/index.md", "Topics", "Every topic, A to Z.", topics.values()),
+        ("archive/index.md", "Archive", "Every study by year of publication.", years.values()),
+    ):
+        pages.append(_index(src, title, intro, listings, options, newest))
     for listing in [*conditions.values(), *topics.values(), *years.values()]:
         pages += _listing_pages(listing, content, options)
     return pages
@@ -177,6 +187,18 @@ def build_files(
 def default_head(src: str) -> str:
     """What every page's <head> gets: links to the site's feeds."""
     return _link_tags(feed_links(src, None))
+
+
+def _site_head(
+    src: str,
+    options: SiteOptions,
+    title: str,
+    description: str | None,
+    feeds: Sequence[tuple[str, str, str]] | None = None,
+) -> str:
+    """The <head> of a page that is not a study: OpenGraph and Twitter tags, and its feed links."""
+    social = site_head_html(absolute_url(options.site_url, src), options.site_name, title, description or None)
+    return social + _link_tags(feeds if feeds is not None else feed_links(src, None))
 
 
 def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
@@ -211,6 +233,8 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
             conditions_href=relative_href(src, "conditions/index.md"),
             total=len(records),
         ),
+        _site_head(src, options, options.site_name, options.site_description),
+        modified=_newest(records),
     )
 
 
@@ -219,7 +243,10 @@ def _search_page(content: Content, options: SiteOptions) -> GeneratedPage:
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
     links["terms_href"] = file_href(src, search_terms(content)[0])
-    return GeneratedPage(src, render_page("search.md.j2", meta, options.templates_dir, **links))
+    text = render_page("search.md.j2", meta, options.templates_dir, **links)
+    return GeneratedPage(
+        src, text, _site_head(src, options, "Search", "Search every study by headline, condition or topic.")
+    )
 
 
 def _study(
@@ -281,6 +308,8 @@ def _render_study(
         "topics": [{"href": relative_href(src, topic_src(topic_slug(t))), "label": t} for t in study.topics],
         "authors": [content.authors[key].name for key in study.authors],
         "facts": _facts(record),
+        "arms": _arms(record),
+        "arms_heading": "Arms" if DESIGNS[study.study.design].family == "trial" else "Groups compared",
         "key_findings": study.key_findings,
         "body": markdown_to_safe_html(study.body),
         "outcomes": _outcome_table(record),
@@ -302,7 +331,18 @@ def _render_study(
             _link_tags(feed_links(src, study.condition, condition_name=condition.name)),
         ]
     )
-    return GeneratedPage(src, render_page("study.md.j2", meta, options.templates_dir, study=view), head)
+    text = render_page("study.md.j2", meta, options.templates_dir, study=view)
+    return GeneratedPage(src, text, head, modified=_modified(record))
+
+
+def _modified(record: StudyRecord) -> dt.date:
+    """When the study last changed: ``updated``, else ``published``."""
+    return record.study.updated or record.study.published
+
+
+def _newest(records: Sequence[StudyRecord]) -> dt.date | None:
+    """The newest change among ``records`` (None for none): the date of a page that lists them."""
+    return max(map(_modified, records), default=None)
 
 
 def _search_data(record: StudyRecord, content: Content) -> dict[str, list[tuple[str, str]]]:
@@ -351,6 +391,18 @@ def _facts(record: StudyRecord) -> list[tuple[str, str]]:
         ("Follow-up", details.follow_up),
     ]
     return [(label, value) for label, value in facts if value]
+
+
+def _arms(record: StudyRecord) -> list[dict[str, str | None]]:
+    """Every arm as written, whether or not it has an intervention or results: label, size, intervention."""
+    return [
+        {
+            "label": arm.label,
+            "participants": f"{arm.participants:,}" if arm.participants else None,
+            "intervention": arm.intervention,
+        }
+        for arm in record.study.study.arms
+    ]
 
 
 def _arm_headers(record: StudyRecord) -> list[str]:
@@ -484,18 +536,21 @@ def _year_listings(records: Sequence[StudyRecord]) -> dict[int, _Listing]:
     return listings
 
 
-def _index(src: str, title: str, intro: str, listings: Any, options: SiteOptions) -> GeneratedPage:
+def _index(
+    src: str, title: str, intro: str, listings: Any, options: SiteOptions, newest: dt.date | None
+) -> GeneratedPage:
     entries = [
         {"href": relative_href(src, listing.first_src), "name": listing.title, "count": len(listing.records)}
         for listing in listings
     ]
     meta = {"title": title, "hide": ["toc"]}
     text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, entries=entries)
-    return GeneratedPage(src, text)
+    return GeneratedPage(src, text, _site_head(src, options, title, intro), modified=newest)
 
 
 def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
     count = max(1, math.ceil(len(listing.records) / options.per_page))
+    newest = _newest(listing.records)  # a new study moves every page of its listing along
     source = partial(paged_src, listing.first_src)
     pages = []
     for number in range(1, count + 1):
@@ -512,6 +567,7 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
         teasers = [_teaser(record, content, src) for record in chunk]
         context = {"title": title, "intro": listing.intro, "teasers": teasers, "paging": pager}
         text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
-        feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else []
-        pages.append(GeneratedPage(src, text, _link_tags(feeds)))
+        feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
+        head = _site_head(src, options, title, listing.intro, feeds)
+        pages.append(GeneratedPage(src, text, head, modified=newest))
     return pages

@@ -8,6 +8,9 @@ and never scripts, styles, event handlers, frames or forms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import urljoin
+
 import nh3
 from markupsafe import Markup
 
@@ -36,12 +39,14 @@ _PAGE_ATTRIBUTES = {
 }
 
 
-def markdown_to_safe_html(text: str) -> Markup:
+def markdown_to_safe_html(text: str, *, base_url: str | None = None) -> Markup:
     """Convert the Markdown body of a study to HTML and keep only allow-listed markup.
 
     Level-one headings become level two.  External links get ``rel="noopener noreferrer"``; only http, https and
     mailto links survive.  Linear in the length of ``text`` for a body that passed the model's nesting check
-    (:func:`generator.read.markdown.check_body`).
+    (:func:`generator.read.markdown.check_body`).  With a ``base_url`` (the page's absolute address), relative
+    links are made absolute against it, for copies of the body read away from the page (feeds); the allow-list
+    is the same.
     """
     html = body_to_html(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
@@ -51,8 +56,18 @@ def markdown_to_safe_html(text: str) -> Markup:
         attributes=BODY_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_absolute_links(base_url) if base_url else None,
     )
     return Markup(cleaned)
+
+
+def _absolute_links(base_url: str) -> Callable[[str, str, str], str | None]:
+    """An nh3 attribute filter that resolves each kept ``href`` against ``base_url``."""
+
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        return urljoin(base_url, value) if tag == "a" and attribute == "href" else value
+
+    return resolve
 
 
 def clean_page_html(html: str) -> str:

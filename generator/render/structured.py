@@ -94,7 +94,7 @@ def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str
         "dateModified": modified.isoformat(),
         "inLanguage": "en",
         "isAccessibleForFree": True,
-        "publisher": {"@type": "Organization", "name": site_name},
+        "publisher": _publisher(page_url, record.slug, site_name),
     }
     if page_url:
         article |= {"url": page_url, "mainEntityOfPage": page_url}
@@ -121,19 +121,34 @@ def script_json(data: Any) -> str:
 
 
 def _authors(study: Study, content: Content) -> list[dict[str, Any]]:
-    # authors.yaml does not say whether an entry is a person or a team; Person
-    # is the usual reading of a byline and schema.org accepts either type.
+    """The study's authors as schema.org ``Person`` or ``Organization``, as ``site_data/authors.yaml`` says.
+
+    A person's affiliation is their ``affiliation``; an organisation's is the one it belongs to
+    (``parentOrganization``: the editorial team of a publication).
+    """
     people = []
     for key in study.authors:
         if (author := content.authors.get(key)) is None:
             continue
-        person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        organisation = author.type == "organization"
+        person: dict[str, Any] = {"@type": "Organization" if organisation else "Person", "name": author.name}
         if author.affiliation:
-            person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+            person["parentOrganization" if organisation else "affiliation"] = {
+                "@type": "Organization",
+                "name": author.affiliation,
+            }
         if author.url:
             person["url"] = author.url
         people.append(person)
     return people
+
+
+def _publisher(page_url: str, slug: str, site_name: str) -> dict[str, Any]:
+    """The site as the article's publisher: an ``Organization`` with its home page when the page's address is known."""
+    publisher: dict[str, Any] = {"@type": "Organization", "name": site_name}
+    if page_url:
+        publisher["url"] = urljoin(page_url, relative_href(study_src(slug), "index.md"))
+    return publisher
 
 
 def _conditions(record: StudyRecord, content: Content, page_url: str) -> list[dict[str, Any]]:

@@ -13,8 +13,10 @@ them, so a page that reaches out to the internet fails the test instead of
 silently depending on it.
 
 Playwright's own browser download is not used: the tests launch the system
-Chromium (``apt-get install chromium``; ``.ci/run`` does that) and skip, with
-the reason, when it is missing.
+Chromium, named by ``RHEUM_CHROMIUM`` or else Debian's ``chromium`` on PATH
+(``apt-get install chromium``; ``.ci/run`` does that; see
+:mod:`benchmarks.browser`), and skip, with the reason, when there is none.  A
+``RHEUM_CHROMIUM`` that names no executable stops the run instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -32,20 +35,17 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from benchmarks.browser import CHROMIUM_ARGS, ChromiumSettingError, chromium
+
 from ..conftest import ROOT, build_site
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_STUDIES = HERE / "fixtures" / "studies"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+try:
+    CHROMIUM = chromium()
+except ChromiumSettingError as error:
+    raise pytest.UsageError(str(error)) from None
 COMMENTS = {
     "repo": "octo/rheum-comments",
     "repo_id": "R_kgTest01",
@@ -65,7 +65,9 @@ VARIANTS = {
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test here `browser`; skip them all, with the reason, when Chromium is missing."""
-    skip = pytest.mark.skip(reason="Chromium not found on PATH (apt-get install chromium; .ci/run does it)")
+    skip = pytest.mark.skip(
+        reason="Chromium not found: set RHEUM_CHROMIUM, or apt-get install chromium (.ci/run does it)"
+    )
     for item in items:
         if Path(str(item.fspath)).is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
@@ -78,6 +80,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # --- the project copies and the server ------------------------------------------------------
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of this project's site (settings, templates, vocabularies, content) in a new folder ``root``."""
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("templates", "site_data", "content"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server the test started, killing it if it does not stop within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def customize_project(root: Path, variant: str) -> None:

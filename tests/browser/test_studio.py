@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import ROOT, Guard, build_site, screenshot_path
+from .conftest import ROOT, Guard, build_site, copy_project, screenshot_path, stop_process
 
 NODE_PACKAGE = ROOT / "node_modules" / "@sveltia" / "cms"
 STARTUP_SECONDS = 60
@@ -84,12 +83,7 @@ class EditServer:
         pytest.fail(f"generator edit never printed {text!r}:\n" + "\n".join(self.lines))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         self.reader.join(timeout=10)  # the pipe ends with the process
         if self.process.stdout is not None:
             self.process.stdout.close()
@@ -97,11 +91,7 @@ class EditServer:
 
 @pytest.fixture
 def editing(tmp_path: Path) -> Iterator[EditServer]:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("templates", "site_data", "content"):
-        shutil.copytree(ROOT / name, root / name)
+    root = copy_project(tmp_path / "project")
     (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     server = EditServer(root)
     try:

@@ -373,3 +373,23 @@ def test_related_options_come_from_mkdocs_yml(site_project, caplog) -> None:
         build_site(site_project.root)
     expected = "Config value 'plugins': Plugin 'rheum-evidence' option 'related': unknown option `cuont`; did you mean `count`?"
     assert expected in caplog.text
+
+
+def test_every_arm_is_shown_with_its_label_and_size(seed_site: Path) -> None:
+    def arms(slug: str) -> tuple[str, list[str]]:
+        html = page(seed_site, f"studies/{slug}")
+        [heading] = html.xpath("//section[@class='re-facts']/h3[@class='re-arms__heading']")
+        return heading.text_content(), [
+            " ".join(li.text_content().split()) for li in html.xpath("//ul[@class='re-arms']/li")
+        ]
+
+    # arms with intervention text, results or neither all appear, in the order written
+    assert arms("low-dose-il2-sle") == ("Arms", [
+        "Low-dose IL-2 (n=30): IL-2 1 million IU subcutaneously every other day for 2 weeks, then a 2-week break, "
+        "as one cycle, with standard treatment for 12 weeks",
+        "Placebo (n=30): Placebo on the same schedule, with standard treatment",
+    ])  # fmt: skip
+    assert arms("aav-mortality-usa") == ("Groups compared", ["Non-Hispanic white", "Non-Hispanic black", "Hispanic"])
+    heading, myositis = arms("opportunistic-infections-myositis")
+    assert myositis[:2] == ["Polymyositis/dermatomyositis (n=2,270)", "SLE (n=15,961)"]
+    assert arms("aspirin-vasodilators-ssc")[1][0] == "No vasodilator (n=153)"

@@ -224,7 +224,54 @@ def test_related_unknown_slug_is_a_usage_error(capsys) -> None:
     assert (code, err) == (2, "no published study `no-such-study` in content/studies\n")
 
 
+INCOMPLETE_SOURCE = MINIMAL_STUDY + "source:\n  journal: Lupus\n  doi: 10.1177/0961203319000000\n"
+
+
+def test_check_warns_of_a_source_a_reference_manager_cannot_use_and_still_exits_zero(project, capsys) -> None:
+    project.study("s", INCOMPLETE_SOURCE)
+    project.study("t", MINIMAL_STUDY + "source:\n  title: A title\n  authors: He J\n  journal: Lupus\n  year: 2020\n")
+    code, out, err = run(capsys, "--root", str(project.root), "check")
+    assert code == 0
+    assert out == (
+        "content/studies/s.yaml:8:1: source: warning: no title, authors or year; the citation downloads (BibTeX, RIS) give "
+        "what the source has, but a reference manager needs title, authors, journal and year\n"
+    )
+    assert err == "OK: 2 study file(s) checked, 1 warning\n"
+
+
+def test_check_warnings_as_github_annotations_and_after_the_problems(project, capsys) -> None:
+    project.study("a", INCOMPLETE_SOURCE)
+    project.study("b", MINIMAL_STUDY + "summery: x\n")
+    code, out, err = run(capsys, "--root", str(project.root), "check", "--format", "github")
+    assert code == 1  # the problem in b.yaml decides; the warning does not change it
+    assert out.splitlines() == [
+        "::error file=content/studies/b.yaml,line=8,col=1::summery: unknown key `summery`; did you mean `summary`?",
+        "::warning file=content/studies/a.yaml,line=8,col=1::source: no title, authors or year; the citation "
+        "downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors, journal "
+        "and year",
+    ]
+    assert err == "1 warning in 1 file\n1 problem in 1 file\n"
+
+
+def test_check_named_files_warns_of_those_only(project, capsys, monkeypatch) -> None:
+    project.study("a", INCOMPLETE_SOURCE)
+    project.study("b", MINIMAL_STUDY + "source:\n  title: Only a title\n")
+    monkeypatch.chdir(project.root)
+    code, out, _ = run(capsys, "check", "content/studies/b.yaml")
+    assert code == 0
+    assert out == (
+        "content/studies/b.yaml:8:1: source: warning: no authors, journal or year; the citation downloads (BibTeX, RIS) "
+        "give what the source has, but a reference manager needs title, authors, journal and year\n"
+    )
+
+
+CITATION_NEEDS = (
+    "; the citation downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors,"
+    " journal and year"
+)
 SEED_WARNINGS = [
+    "content/studies/aav-mortality-usa.yaml:58:1: source: warning: no title" + CITATION_NEEDS,
+    "content/studies/aspirin-vasodilators-ssc.yaml:69:1: source: warning: no title or authors" + CITATION_NEEDS,
     "content/studies/low-dose-il2-sle.yaml:2:8: title: warning: the headline claims an effect (`Effective`) that the"
     " primary outcome does not show (SRI-4 response at week 12: p = 0.052); reword the title, or keep it by adding"
     " `headline_checked: <why the headline stands>` to the file",
@@ -237,7 +284,7 @@ SEED_WARNINGS = [
 
 def test_check_warns_about_the_seed_headlines_and_still_exits_zero(capsys) -> None:
     code, out, err = run(capsys, "--root", str(ROOT), "check")
-    assert (code, out.splitlines(), err) == (0, SEED_WARNINGS, "OK: 6 study file(s) checked, 2 warnings\n")
+    assert (code, out.splitlines(), err) == (0, SEED_WARNINGS, "OK: 6 study file(s) checked, 4 warnings\n")
 
 
 def test_check_of_one_file_warns_only_about_it_and_as_an_annotation_on_github(capsys, monkeypatch) -> None:
@@ -245,11 +292,11 @@ def test_check_of_one_file_warns_only_about_it_and_as_an_annotation_on_github(ca
     code, out, err = run(capsys, "check", "--format", "github", "content/studies/low-dose-il2-sle.yaml")
     assert (code, err) == (0, "OK: 1 study file(s) checked, 1 warning\n")
     assert out == (
-        "::warning file=content/studies/low-dose-il2-sle.yaml,line=2,col=8::title: warning: the headline claims an"
+        "::warning file=content/studies/low-dose-il2-sle.yaml,line=2,col=8::title: the headline claims an"
         " effect (`Effective`) that the primary outcome does not show (SRI-4 response at week 12: p = 0.052);"
         " reword the title, or keep it by adding `headline_checked: <why the headline stands>` to the file\n"
     )
-    assert run(capsys, "check", "content/studies/aspirin-vasodilators-ssc.yaml") == (
+    assert run(capsys, "check", "content/studies/opportunistic-infections-myositis.yaml") == (
         0, "", "OK: 1 study file(s) checked\n"
     )  # fmt: skip
 

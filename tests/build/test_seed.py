@@ -52,3 +52,12 @@ def test_sources_leave_out_what_was_not_checked() -> None:
     aav = _studies()["aav-mortality-usa"]
     assert aav.source.doi is None  # the DOI was not checked against the source: left out
     assert _studies()["opportunistic-infections-myositis"].study.participants == 76966
+
+
+def test_check_warns_of_exactly_the_two_sources_a_reference_manager_cannot_file() -> None:
+    # Nothing is added to them that was not checked against the source; the warning says what is missing.
+    tail = "; the citation downloads (BibTeX, RIS) give what the source has, but a reference manager needs title, authors, journal and year"
+    assert [str(warning) for warning in load_content(ROOT).warnings] == [
+        "content/studies/aav-mortality-usa.yaml:58:1: source: warning: no title" + tail,
+        "content/studies/aspirin-vasodilators-ssc.yaml:69:1: source: warning: no title or authors" + tail,
+    ]

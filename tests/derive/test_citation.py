@@ -179,3 +179,41 @@ def test_registry_url(registration, url):
 )
 def test_registry_url_unknown(registration):
     assert registry_url(registration) is None
+
+
+# --------------------------------------------------------------------------- without a title
+
+
+def test_a_source_without_a_title_still_gives_a_reference_and_both_downloads():
+    import bibtexparser
+    import rispy
+
+    work = CitedWork(journal="Annals of the Rheumatic Diseases", year=2019, volume="78", issue="11",
+                     pages="1576-1582", doi="10.1136/annrheumdis-2019-215486")  # fmt: skip
+    assert (
+        reference_text(work)
+        == "Annals of the Rheumatic Diseases. 2019;78(11):1576-1582. doi:10.1136/annrheumdis-2019-215486."
+    )
+    [entry] = bibtexparser.parse_string(bibtex("ssc", work)).entries
+    assert "title" not in entry.fields_dict
+    assert (entry["journal"], entry["year"], entry["pages"], entry["doi"]) == (
+        "Annals of the Rheumatic Diseases", "2019", "1576--1582", "10.1136/annrheumdis-2019-215486"
+    )  # fmt: skip
+    [record] = rispy.loads(ris(work))
+    assert "title" not in record and "primary_title" not in record
+    assert (record["secondary_title"], record["start_page"], record["doi"]) == (
+        "Annals of the Rheumatic Diseases", "1576", "10.1136/annrheumdis-2019-215486"
+    )  # fmt: skip
+
+
+def test_authors_journal_and_year_alone_make_a_citation():
+    work = CitedWork(authors="Steinberg AW, et al.", journal="Annals of Internal Medicine", year=2019)
+    assert reference_text(work) == "Steinberg AW, et al. Annals of Internal Medicine. 2019."
+    assert bibtex("aav", work) == (
+        "@article{aav,\n  author = {Steinberg, A. W. and others},\n  journal = {Annals of Internal Medicine},\n"
+        "  year = {2019}\n}\n"
+    )
+    assert (
+        ris(work)
+        == "TY  - JOUR\r\nAU  - Steinberg, A. W.\r\nT2  - Annals of Internal Medicine\r\nPY  - 2019\r\nER  - \r\n"
+    )

@@ -385,6 +385,17 @@ def test_conditions_entry_with_typo(project) -> None:
     ]
 
 
+def test_an_author_type_is_person_or_organization(project) -> None:
+    path = project.root / "site_data" / "authors.yaml"
+    path.write_text(path.read_text().replace("type: organization", "type: organisation"), encoding="utf-8")
+    project.study("s", MINIMAL_STUDY)
+    with pytest.raises(ContentError) as caught:
+        load_content(project.root)
+    assert [str(p) for p in caught.value.problems] == [
+        "site_data/authors.yaml:6:9: rheum-editor.type: unknown value `organisation`; did you mean `organization`?"
+    ]
+
+
 def test_a_broken_file_also_gets_its_cross_file_problems_in_the_same_run(project) -> None:
     text = MINIMAL_STUDY.replace("condition: sle", "condition: lupus") + "summery: x\nrelated:\n  pin: [nope]\n"
     assert check(project, text) == [

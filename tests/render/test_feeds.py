@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -16,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.render.feeds import FEED_LIMIT, JSON_FEED_VERSION, feed_links, site_feeds
+from generator.render.feeds import EMPTY_SITE_UPDATED, FEED_LIMIT, JSON_FEED_VERSION, feed_links, site_feeds
+from generator.render.sanitise import markdown_to_safe_html
 from generator.urls import page_url
 from tests.conftest import ROOT
 from tests.factories import SEED, SITE_NAME, SITE_URL, content, hostile, record
@@ -97,13 +99,15 @@ def test_entry_fields():
     assert entry.updated == "2021-05-06T00:00:00+00:00"
     assert [tag.term for tag in entry.tags] == ["IL-2", "NK cells"]
     assert entry.author == "Rheum Evidence editorial team"
+    [body] = entry.content
+    assert (body.type, body.value) == ("text/html", "<p>Text.</p>")  # feedparser strips the final newline
     [json_item] = jsonfeed(files["feed.json"])["items"]
     assert json_item == {
         "id": study_url("one"),
         "url": study_url("one"),
         "title": "Study one",
         "summary": "Summary of study one, long enough.",
-        "content_text": "Summary of study one, long enough.",
+        "content_html": "<p>Text.</p>\n",
         "date_published": "2021-03-04T00:00:00Z",
         "date_modified": "2021-05-06T00:00:00Z",
         "tags": ["IL-2", "NK cells"],
@@ -180,6 +184,53 @@ def test_empty_site_still_has_valid_feeds():
     assert {"feed.xml", "feed.json", "conditions/sle/feed.xml"} <= set(files)
     assert atom(files["feed.xml"]).entries == []
     assert jsonfeed(files["feed.json"])["items"] == []
+    # Atom needs an <updated>: a site without any study gives a fixed date, never the epoch or the clock.
+    assert atom(files["feed.xml"]).feed.updated == "2000-01-01T00:00:00+00:00"
+    assert EMPTY_SITE_UPDATED == dt.date(2000, 1, 1)
+
+
+def test_a_feed_is_as_new_as_its_newest_entry_and_an_empty_one_as_the_site():
+    sle = record("sle-one", published="2021-03-04", updated="2021-06-01")
+    gout = record("gout-one", published="2022-02-03", condition="gout")
+    files = feeds_of(gout, sle)
+    assert atom(files["conditions/sle/feed.xml"]).feed.updated == "2021-06-01T00:00:00+00:00"
+    assert atom(files["conditions/gout/feed.xml"]).feed.updated == "2022-02-03T00:00:00+00:00"
+    assert atom(files["feed.xml"]).feed.updated == "2022-02-03T00:00:00+00:00"
+    ra = atom(files["conditions/ra/feed.xml"])
+    assert ra.entries == [] and ra.feed.updated == "2022-02-03T00:00:00+00:00"
+
+
+# --------------------------------------------------------------------------- the article
+
+
+def test_entries_carry_the_article_cleaned_as_on_the_page():
+    body = (
+        "Intro with **bold** and a [paper](https://example.com/p).\n\n"
+        "# Heading\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\n"
+        "See [the other study](../other-study/) and [notes](#notes); [bad](javascript:alert(1))."
+    )
+    item = record("art", body=body)
+    files = feeds_of(item)
+    expected = (
+        '<p>Intro with <strong>bold</strong> and a <a href="https://example.com/p" rel="noopener noreferrer">paper</a>.</p>\n'
+        "<h2>Heading</h2>\n\n"  # the script and image are removed, their line stays
+        '<p>See <a href="https://example.org/rheum/studies/other-study/" rel="noopener noreferrer">the other study</a> and '
+        '<a href="https://example.org/rheum/studies/art/#notes" rel="noopener noreferrer">notes</a>; '
+        '<a rel="noopener noreferrer">bad</a>.</p>\n'
+    )
+    tree = etree.fromstring(files["feed.xml"])
+    assert tree.findtext("a:entry/a:content", namespaces={"a": "http://www.w3.org/2005/Atom"}) == expected
+    [entry] = atom(files["feed.xml"]).entries  # a real reader, with its own sanitiser, gets the same
+    assert entry.content[0].value == expected.rstrip("\n")
+    assert entry.summary == "Summary of study art, long enough."  # the teaser stays plain text
+    [json_item] = jsonfeed(files["feed.json"])["items"]
+    assert json_item["content_html"] == expected
+    assert "content_text" not in json_item
+    # the page shows the same cleaned article, its relative links as written
+    page = str(markdown_to_safe_html(body))
+    assert page == expected.replace("https://example.org/rheum/studies/other-study/", "../other-study/").replace(
+        "https://example.org/rheum/studies/art/#notes", "#notes"
+    )
 
 
 def _digest(files) -> str:
@@ -208,7 +259,7 @@ def test_the_only_times_in_the_feeds_are_the_studies_dates():
     }
     for path, data in site_feeds(studies, SEED, SITE_URL, SITE_NAME).items():
         times = set(re.findall(rb"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)", data))
-        assert {day.decode() for day, _ in times} <= days | {"1970-01-01"}, path  # the epoch: a feed with no study
+        assert {day.decode() for day, _ in times} <= days, path  # a feed with no study takes the site's newest
         assert {clock for _, clock in times} <= {b"00:00:00"}, path
 
 

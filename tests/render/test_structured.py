@@ -69,9 +69,37 @@ def test_article():
     assert data["description"] == study.summary
     assert data["datePublished"] == data["dateModified"] == "2019-10-18"
     assert data["url"] == data["mainEntityOfPage"] == IL2_URL
-    assert data["publisher"] == {"@type": "Organization", "name": SITE_NAME}
-    assert data["author"][0]["name"] == "Rheum Evidence editorial team"
+    assert data["publisher"] == {"@type": "Organization", "name": SITE_NAME, "url": SITE_URL}
+    # site_data/authors.yaml says the editorial team is an organisation, part of the publication
+    assert data["author"] == [
+        {
+            "@type": "Organization",
+            "name": "Rheum Evidence editorial team",
+            "parentOrganization": {"@type": "Organization", "name": "Rheum Evidence"},
+        }
+    ]
     assert data["keywords"] == list(study.topics)
+
+
+def test_an_author_is_a_person_unless_authors_yaml_says_organization():
+    item = record("by-people", authors=["ann", "team"])
+    site = content(item)
+    author = site.authors["rheum-editor"]
+    site.authors["ann"] = author.model_copy(
+        update={"name": "Ann Example", "type": "person", "affiliation": "A Hospital", "url": "https://example.org/ann"}
+    )
+    site.authors["team"] = author.model_copy(update={"name": "A Study Group", "affiliation": None})
+    data = json_ld(item, site, SITE_URL + "studies/by-people/", SITE_NAME)
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Ann Example",
+            "affiliation": {"@type": "Organization", "name": "A Hospital"},
+            "url": "https://example.org/ann",
+        },
+        {"@type": "Organization", "name": "A Study Group"},
+    ]
+    assert type(author).model_validate({"name": "Someone"}).type == "person"  # the default
 
 
 def test_about_the_conditions():

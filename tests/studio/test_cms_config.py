@@ -82,7 +82,9 @@ def expected_widget(path: str, node: dict) -> str:
     if node.get("format") == "date":
         return "datetime"
     if node.get("type") == "string":
-        return "markdown" if node.get("maxLength", 0) > 10_000 else "text" if node["maxLength"] > 200 else "string"
+        if node.get("maxLength", 0) > 10_000:
+            return "markdown"
+        return "text" if node["maxLength"] > 200 and "pattern" not in node else "string"  # a URL is one line
     return {"integer": "number", "number": "number", "boolean": "boolean", "object": "object", "array": "list"}[
         node["type"]
     ]
