@@ -9,6 +9,7 @@ every file, sorted by file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +20,19 @@ from pydantic import RootModel
 
 from generator.errors import ContentError, Problem
 from generator.read.confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
+from generator.read.drugs import vocabulary_problems
 from generator.read.loader import Document, parse_yaml
-from generator.read.model import REQUIRED_CONDITIONS, Author, Authors, Condition, Conditions, Study
+from generator.read.model import (
+    REQUIRED_CONDITIONS,
+    Author,
+    Authors,
+    Condition,
+    Conditions,
+    Drug,
+    DrugClass,
+    DrugVocabulary,
+    Study,
+)
 from generator.read.pages import page_markdown, page_source
 from generator.read.validate import closest, describe, study_problems, study_warnings, validate_model
 from generator.urls import SLUG_RULE, is_slug, taken_address
@@ -32,6 +44,7 @@ STUDIES_DIR = Path("content/studies")
 PAGES_DIR = Path("content/pages")
 CONDITIONS_FILE = Path("site_data/conditions.yaml")
 AUTHORS_FILE = Path("site_data/authors.yaml")
+DRUGS_FILE = Path("site_data/drugs.yaml")
 SITE_FOLDER = {STUDIES_DIR: "studies", PAGES_DIR: ""}  # where each folder's files are served
 
 
@@ -74,6 +87,8 @@ class Content:
     conditions: dict[str, Condition]
     authors: dict[str, Author]
     pages: tuple[Page, ...]
+    drugs: dict[str, Drug] = dataclasses.field(default_factory=dict)
+    drug_classes: dict[str, DrugClass] = dataclasses.field(default_factory=dict)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
@@ -98,6 +113,7 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: Study
     problems: list[Problem] = []
     conditions = _vocabulary(root, CONDITIONS_FILE, Conditions, problems)
     authors = _vocabulary(root, AUTHORS_FILE, Authors, problems)
+    drugs = _drug_vocabulary(root, problems)
     if conditions:
         problems += _missing_conditions(conditions)
     study_files = _listing(root, STUDIES_DIR, ".yaml", problems)
@@ -119,7 +135,10 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: Study
         problems = [problem for problem in problems if problem.file in wanted]
     if problems:
         raise ContentError(problems)
-    return Content(tuple(studies), conditions or {}, authors or {}, tuple(p for p in pages if p))
+    pages_read = tuple(p for p in pages if p)
+    if drugs is None:
+        return Content(tuple(studies), conditions or {}, authors or {}, pages_read)
+    return Content(tuple(studies), conditions or {}, authors or {}, pages_read, drugs.drugs, drugs.classes)
 
 
 def _display(root: Path, path: Path) -> str:
@@ -303,6 +322,28 @@ def _vocabulary(root: Path, file: Path, model: type[RootModel], problems: list[P
     entries, found = validate_model(document, model)
     problems += found
     return None if entries is None else entries.root
+
+
+def _drug_vocabulary(root: Path, problems: list[Problem]) -> DrugVocabulary | None:
+    """Read ``site_data/drugs.yaml``: its classes and drugs, checked against each other."""
+    path = root / DRUGS_FILE
+    if not os.path.lexists(path):
+        problems.append(Problem(DRUGS_FILE.as_posix(), 1, 1, "", "file is missing"))
+        return None
+    document = _document(root, path, problems)
+    if document is None:
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(_not_a_mapping(document, "it holds `classes:` and `drugs:`"))
+        return None
+    found: list[Problem]
+    vocabulary: DrugVocabulary | None
+    vocabulary, found = validate_model(document, DrugVocabulary)
+    problems += found
+    if vocabulary is None:
+        return None
+    problems += vocabulary_problems(document, vocabulary)
+    return vocabulary
 
 
 def _missing_conditions(conditions: dict[str, Condition]) -> list[Problem]:

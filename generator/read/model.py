@@ -33,6 +33,9 @@ __all__ = [
     "Certainty",
     "Condition",
     "Conditions",
+    "Drug",
+    "DrugClass",
+    "DrugVocabulary",
     "Authors",
     "Effect",
     "Outcome",
@@ -415,6 +418,40 @@ class Author(_Strict):
     url: (
         Annotated[str, Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000)] | None
     ) = None
+
+
+Name = Annotated[str, Text(1, 120, one_line=True)]
+Url = Annotated[str, Pattern(URL_PATTERN, "must be a web address starting with https:// or http://", 2000)]
+
+
+class DrugClass(_Strict):
+    """One drug class of ``site_data/drugs.yaml`` (``classes:``), such as JAK inhibitors."""
+
+    name: Name
+    """The class as a heading names it, in the plural: "JAK inhibitors"."""
+    synonyms: Annotated[list[Name], Field(max_length=20)] = []
+
+
+class Drug(_Strict):
+    """One drug of ``site_data/drugs.yaml`` (``drugs:``), with the label or classification its facts come from."""
+
+    name: Name
+    """The generic (international non-proprietary) name: "rivaroxaban"."""
+    brands: Annotated[list[Name], Field(max_length=20)] = []
+    synonyms: Annotated[list[Name], Field(max_length=20)] = []
+    """Abbreviations and other spellings: MTX, HCQ, ciclosporin."""
+    classes: Annotated[list[Key], Field(min_length=1, max_length=4)]
+    target: Annotated[str, Text(2, 200, one_line=True)]
+    """What the drug acts on, or how: "factor Xa", "JAK1 and JAK3"."""
+    source: Url
+    """Where the brand names and class were checked: the FDA label (DailyMed), the EMA's EPAR."""
+
+
+class DrugVocabulary(_Strict):
+    """``site_data/drugs.yaml``: drug classes and drugs, each by key."""
+
+    classes: Annotated[dict[Key, DrugClass], Field(min_length=1)]
+    drugs: Annotated[dict[Key, Drug], Field(min_length=1)]
 
 
 Conditions = RootModel[Annotated[dict[ConditionKey, Condition], Field(min_length=1)]]

@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.derive.effects import denominator_note
+from generator.derive.treatments import treatments
 from generator.read.content import Content, StudyRecord
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
@@ -44,11 +45,20 @@ from generator.render.feeds import feed_links, site_feeds
 from generator.render.opendata import open_data
 from generator.render.parallel import map_in_processes
 from generator.render.sanitise import markdown_to_safe_html
+from generator.render.searchterms import (
+    FILTER_CLASS,
+    FILTER_CONDITION,
+    FILTER_DESIGN,
+    FILTER_DRUG,
+    FILTER_YEAR,
+    search_terms,
+)
 from generator.render.structured import head_html, site_head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
 from generator.urls import (
     absolute_url,
     condition_src,
+    file_href,
     paged_src,
     relative_href,
     study_src,
@@ -132,7 +142,7 @@ def build_pages(
     """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
-    pages = [_home(content, records, options), _search_page(options)]
+    pages = [_home(content, records, options), _search_page(content, options)]
     stamp = templates_signature(options.templates_dir) if cache is not None else ""
 
     def study_page(record: StudyRecord) -> GeneratedPage:
@@ -169,6 +179,8 @@ def build_files(
     files.update(site_feeds(published, content, options.site_url, options.site_name))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
     files.update(open_data(published, content, options.site_url, slugs))
+    path, data = search_terms(content)
+    files[path] = data
     return files
 
 
@@ -226,10 +238,11 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
     )
 
 
-def _search_page(options: SiteOptions) -> GeneratedPage:
+def _search_page(content: Content, options: SiteOptions) -> GeneratedPage:
     src = "search.md"
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
+    links["terms_href"] = file_href(src, search_terms(content)[0])
     text = render_page("search.md.j2", meta, options.templates_dir, **links)
     return GeneratedPage(
         src, text, _site_head(src, options, "Search", "Search every study by headline, condition or topic.")
@@ -267,6 +280,7 @@ def _study_key(
     study = record.study
     used = [content.conditions[key].model_dump_json() for key in (study.condition, *study.also_conditions)]
     used += [content.authors[key].model_dump_json() for key in study.authors]
+    used.append(repr(_search_data(record, content)))  # the drug vocabulary's part
     parts = [record.slug, study.model_dump_json(), json.dumps(teasers, sort_keys=True), *used, repr(options),
              templates_stamp]  # fmt: skip
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
@@ -286,7 +300,7 @@ def _render_study(
         "updated": _date(study.updated) if study.updated else None,
         "draft": not record.published,
         "condition": {"href": relative_href(src, condition_src(study.condition)), "name": condition.name},
-        "synonyms": _synonyms(content, (study.condition, *study.also_conditions)),
+        "search": _search_data(record, content),
         "also": [
             {"href": relative_href(src, condition_src(key)), "name": content.conditions[key].short_name}
             for key in study.also_conditions
@@ -331,10 +345,18 @@ def _newest(records: Sequence[StudyRecord]) -> dt.date | None:
     return max(map(_modified, records), default=None)
 
 
-def _synonyms(content: Content, keys: Sequence[str]) -> list[str]:
-    """Other names of the study's conditions, so a search for "scleroderma" finds SSc studies."""
-    names = [name for key in keys for name in (content.conditions[key].short_name, *content.conditions[key].synonyms)]
-    return list(dict.fromkeys(names))
+def _search_data(record: StudyRecord, content: Content) -> dict[str, list[tuple[str, str]]]:
+    """What a search result shows beside its excerpt (meta) and what search can narrow by (filters)."""
+    study = record.study
+    design = DESIGNS[study.study.design].name
+    condition = content.conditions[study.condition]
+    named = treatments(record, content.drugs, content.drug_classes)
+    filters = [(FILTER_CONDITION, content.conditions[key].name) for key in (study.condition, *study.also_conditions)]
+    filters += [(FILTER_DESIGN, design), (FILTER_YEAR, str(study.published.year))]
+    filters += [(FILTER_CLASS, content.drug_classes[key].name) for key in named.classes]
+    filters += [(FILTER_DRUG, content.drugs[key].name) for key in named.drugs]
+    meta = [("date", _date(study.published)["text"]), ("condition", condition.short_name), ("design", design)]
+    return {"meta": meta, "filters": filters}
 
 
 def _date(day: Any) -> dict[str, str]:

@@ -50,8 +50,8 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Browser, site: Serv
         page.goto(site.url(PAGES[name]))
         page.wait_for_load_state("load")
         if name == "search":
-            page.locator("input.pagefind-ui__search-input").fill("lupus")
-            expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+            page.get_by_role("searchbox", name="Search studies").fill("lupus")
+            expect(page.locator(".re-search__result").first).to_be_visible()
         expect(page.locator("body")).to_have_attribute(
             "data-md-color-scheme", "slate" if scheme == "dark" else "default"
         )

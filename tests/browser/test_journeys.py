@@ -25,11 +25,11 @@ def search(page: Page, site: ServedSite, query: str):
     """Open the Search page from the navigation, type ``query``; return the results once they are listed."""
     page.locator("nav.md-nav--primary").get_by_role("link", name="Search", exact=True).click()
     expect(page).to_have_url(site.url("search/"))
-    box = page.locator("input.pagefind-ui__search-input")
+    box = page.get_by_role("searchbox", name="Search studies")
     box.press_sequentially(query, delay=20)
-    message = page.locator(".pagefind-ui__message")
+    message = page.locator(".re-search__count")
     expect(message).to_have_text(re.compile(rf"^(\d+ results?|No results) for {re.escape(query)}$"))
-    return page.locator(".pagefind-ui__result")
+    return page.locator(".re-search__result")
 
 
 def test_home_hub_study_related_and_back(page: Page, guard: Guard, site: ServedSite) -> None:
@@ -70,8 +70,8 @@ def test_search_for_a_drug_from_the_home_page_opens_its_study(page: Page, guard:
     page.get_by_role("searchbox", name="Search studies").fill("rivaroxaban")
     page.keyboard.press("Enter")
     expect(page).to_have_url(site.url("search/?q=rivaroxaban"))
-    expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for rivaroxaban")
-    result = page.locator(".pagefind-ui__result a.pagefind-ui__result-link")
+    expect(page.locator(".re-search__count")).to_have_text("1 result for rivaroxaban")
+    result = page.locator(".re-search__result a.re-search__link")
     expect(result).to_have_text([APS])
     result.click()
     expect(page).to_have_url(site.url("studies/rivaroxaban-vs-warfarin-aps/"))
@@ -82,7 +82,7 @@ def test_search_for_a_drug_from_the_home_page_opens_its_study(page: Page, guard:
 def test_search_for_a_condition_name_finds_its_studies(page: Page, guard: Guard, site: ServedSite) -> None:
     page.goto(site.url())
     results = search(page, site, "lupus")
-    titles = results.locator("a.pagefind-ui__result-link")
+    titles = results.locator("a.re-search__link")
     expect(titles.filter(has_text=IL2)).to_have_count(1)
     expect(titles.filter(has_text=INTERFERON)).to_have_count(1)
     titles.filter(has_text=INTERFERON).click()
@@ -102,9 +102,67 @@ def test_search_for_a_condition_synonym_not_in_the_text_finds_its_studies(
     guard.assert_clean(prefix="/rheum/")
 
 
+@pytest.mark.parametrize(
+    ("query", "said", "expected"),
+    [
+        ("Xarelto", "Showing results for rivaroxaban (Xarelto)", [APS]),
+        ("DOAC", "Showing results for Direct oral anticoagulants (DOAC): rivaroxaban, apixaban, dabigatran etexilate,"
+         " edoxaban", [APS]),
+        ("vitamin K antagonists", "Showing results for Vitamin K antagonists: warfarin", [APS]),
+        ("APS", "Showing results for Antiphospholipid syndrome (APS)", [APS]),
+        ("Hughes syndrome", "Showing results for Antiphospholipid syndrome (Hughes syndrome)", [APS]),
+        ("interleukin-2", "Showing results for interleukin-2", [IL2]),
+        ("ANCA vasculitis", "Showing results for ANCA-associated vasculitis (ANCA vasculitis)",
+         ["Declining Mortality from ANCA-Associated Vasculitis in the USA"]),
+    ],
+)  # fmt: skip
+def test_search_expands_brands_classes_abbreviations_and_synonyms(
+    page: Page, guard: Guard, site: ServedSite, query: str, said: str, expected: list[str]
+) -> None:
+    """site_data/drugs.yaml and conditions.yaml expand the query: each finds exactly its studies, and says how."""
+    page.goto(site.url())
+    results = search(page, site, query)
+    expect(page.locator(".re-search__expanded")).to_have_text(said)
+    expect(results.locator("a.re-search__link")).to_have_text(expected)
+    for meta in results.locator(".re-search__meta").all_inner_texts():
+        assert re.fullmatch(r"\d{1,2} \w{3} \d{4} · [^·]+ · [A-Z][\w -]+", meta), meta
+    guard.assert_clean(prefix="/rheum/")
+
+
+@pytest.mark.parametrize("query", ["lupus", "scleroderma", "SLE", "myositis"])
+def test_search_excerpts_hold_no_synonym_boilerplate(page: Page, guard: Guard, site: ServedSite, query: str) -> None:
+    page.goto(site.url())
+    results = search(page, site, query)
+    expect(results.first).to_be_visible()
+    for text in results.locator(".re-search__excerpt").all_inner_texts():
+        assert "Also known as" not in text and "Published" not in text, text
+    guard.assert_clean(prefix="/rheum/")
+
+
+def test_a_nonsense_word_finds_nothing(page: Page, guard: Guard, site: ServedSite) -> None:
+    page.goto(site.url())
+    results = search(page, site, "qzxvbnm")
+    expect(results).to_have_count(0)
+    expect(page.locator(".re-search__expanded")).to_have_text("")
+    guard.assert_clean(prefix="/rheum/")
+
+
+def test_search_filters_narrow_by_condition_including_also_conditions(
+    page: Page, guard: Guard, site: ServedSite
+) -> None:
+    page.goto(site.url())
+    search(page, site, "opportunistic")
+    expect(page.locator(".re-search__count")).to_have_text("1 result for opportunistic")
+    page.get_by_label("Condition").select_option("Systemic sclerosis")  # an also-condition of the myositis study
+    expect(page.locator(".re-search__count")).to_have_text("1 result for opportunistic")
+    page.get_by_label("Design").select_option("Randomized controlled trial")
+    expect(page.locator(".re-search__count")).to_have_text("No results for opportunistic")
+    guard.assert_clean(prefix="/rheum/")
+
+
 def test_topic_page_lists_its_studies(page: Page, guard: Guard, site: ServedSite) -> None:
     page.goto(site.url("studies/rivaroxaban-vs-warfarin-aps/"))
-    page.locator("ul.re-topics").get_by_role("link", name="rivaroxaban", exact=True).click()
+    page.locator(".re-topics").get_by_role("link", name="rivaroxaban", exact=True).click()
     expect(page).to_have_url(site.url("topics/rivaroxaban/"))
     expect(page.locator("h1")).to_contain_text("rivaroxaban")
     expect(page.locator("article.re-teaser h2 a")).to_have_text([APS])

@@ -36,7 +36,7 @@ def test_screenshots_of_each_page_type(browser: Browser, site: ServedSite, width
             assert response is not None and response.status == status, name
             expect(page.locator("article h1").first).to_be_visible()
             if name == "search":
-                expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+                expect(page.locator(".re-search__result").first).to_be_visible()
             suffix = "" if scheme == "light" else "-dark"
             page.screenshot(path=screenshot_path(f"{name}-{width}{suffix}"), full_page=True, animations="disabled")
     finally:

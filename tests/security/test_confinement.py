@@ -95,7 +95,8 @@ LINKS = {
             _replace_with_link(root / "site_data", out / "site_data"),
         ),
         "site_data/authors.yaml:1:1: is in a linked folder that leads outside site_data/; copy the files in\n"
-        "site_data/conditions.yaml:1:1: is in a linked folder that leads outside site_data/; copy the files in",
+        "site_data/conditions.yaml:1:1: is in a linked folder that leads outside site_data/; copy the files in\n"
+        "site_data/drugs.yaml:1:1: is in a linked folder that leads outside site_data/; copy the files in",
     ),  # fmt: skip
     "templates/ a folder link": (
         lambda root, out: (

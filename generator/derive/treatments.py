@@ -1,0 +1,70 @@
+"""Which drugs and drug classes a study is about, from the names its own text uses.
+
+A study names a drug in its title, topics, comparator or arms (label and
+intervention) by the generic name, a brand or a synonym of
+``site_data/drugs.yaml``, compared as :func:`generator.read.drugs.term_key`
+compares names.  A drug brings its classes; a class is also named directly
+("calcium channel blockers").  An abbreviation written in capitals (MTX,
+CNI, ERA) counts only when the study writes it in capitals as a word, so the
+English "era" or "as" never makes a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from generator.read.content import StudyRecord
+from generator.read.drugs import term_key
+from generator.read.model import Drug, DrugClass
+
+__all__ = ["Treatments", "is_abbreviation", "study_text", "treatments"]
+
+
+@dataclass(frozen=True)
+class Treatments:
+    """The drug keys and class keys a study names, in vocabulary order."""
+
+    drugs: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+
+
+def is_abbreviation(name: str) -> bool:
+    """Whether ``name`` is an abbreviation in capitals (MTX, HCQ, JAKi), matched only as written."""
+    letters = [c for c in name if c.isalpha()]
+    return len(name) <= 6 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+def study_text(record: StudyRecord) -> str:
+    """The parts of a study that say what was given: title, topics, comparator and arms."""
+    study = record.study
+    parts = [study.title, *study.topics, study.study.comparator or ""]
+    parts += [text for arm in study.study.arms for text in (arm.label, arm.intervention or "")]
+    return "\n".join(parts)
+
+
+def treatments(record: StudyRecord, drugs: Mapping[str, Drug], classes: Mapping[str, DrugClass]) -> Treatments:
+    """The drugs and classes ``record`` names."""
+    text = study_text(record)
+    keyed = f" {term_key(text)} "
+    named = [key for key, drug in drugs.items() if _names(text, keyed, (drug.name, *drug.brands, *drug.synonyms))]
+    found = {class_key for key in named for class_key in drugs[key].classes}
+    found |= {key for key, entry in classes.items() if _names(text, keyed, (entry.name, *entry.synonyms))}
+    return Treatments(tuple(named), tuple(key for key in classes if key in found))
+
+
+def _names(text: str, keyed: str, names: Iterable[str]) -> bool:
+    for name in names:
+        if is_abbreviation(name):
+            if _as_written(name).search(text):
+                return True
+        elif (key := term_key(name)) and f" {key} " in keyed:
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _as_written(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])")
