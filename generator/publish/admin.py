@@ -18,6 +18,7 @@ loads no script.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.read.content import Content
 from generator.render.cms import CmsSettings, cms_config, config_yaml
 
 __all__ = [
@@ -109,8 +111,22 @@ def package_dir(root: Path) -> Path:
 
 
 def vendor_files(root: Path) -> Vendor:
-    """The editor's script, chunks, fonts and translations from ``node_modules``, made to load only from beside it."""
+    """The editor's script, chunks, fonts and translations from ``node_modules``, made to load only from beside it.
+
+    Made once per installed package: a preview builds again on every save, and ``npm ci`` gives the
+    package's files new times, which make it be made again.
+    """
     package = package_dir(root)
+    try:
+        stamp = tuple((package / name).stat().st_mtime_ns for name in ("package.json", f"dist/{SCRIPT}"))
+    except OSError:
+        raise PackageMissing(MISSING_PACKAGE) from None
+    return _vendor(package, stamp)
+
+
+@functools.lru_cache(maxsize=2)
+def _vendor(package: Path, stamp: tuple[int, ...]) -> Vendor:
+    """:func:`vendor_files` of the package in ``package`` as it was at ``stamp`` (its files' times)."""
     try:
         version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
         script = (package / "dist" / SCRIPT).read_text(encoding="utf-8")
@@ -216,7 +232,7 @@ def admin_files(
     return files
 
 
-def site_admin_files(root: Path, extra: Mapping[str, Any] | None, content: Any) -> dict[str, bytes]:
+def site_admin_files(root: Path, extra: Mapping[str, Any] | None, content: Content) -> dict[str, bytes]:
     """``admin/`` of the built site, by path under the site, for the study content ``content`` was loaded from."""
     conditions = {key: condition.name for key, condition in content.conditions.items()}
     authors = {key: author.name for key, author in content.authors.items()}
