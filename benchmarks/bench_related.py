@@ -33,6 +33,7 @@ from typing import Any
 
 from benchmarks.synth import DEFAULT_SEED, corpus_data
 from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, compute_related
+from generator.derive.treatments import TreatmentMatcher
 from generator.pipeline import condition_terms
 from generator.read.content import load_content
 from generator.read.vocabulary import DESIGNS
@@ -43,9 +44,12 @@ BUDGET_BYTES = 2 * 1024**3
 WIDTHS = (8, 7, 7, 9, 12, 10, 8)
 
 
-def related_input(slug: str, data: dict[str, Any]) -> RelatedInput:
+def related_input(slug: str, data: dict[str, Any], drugs: TreatmentMatcher) -> RelatedInput:
     """What the engine needs of one study, taken from its data as ``generator.pipeline.related_inputs`` takes it."""
     details = data["study"]
+    arms = [f"{arm['label']}\n{arm.get('intervention', '')}" for arm in details.get("arms", ())]
+    about = f"{data['title']}\n{details.get('comparator', '')}"
+    compared = drugs.treatments(about, list(data.get("topics", ())), arms).compared
     return RelatedInput(
         slug=slug,
         title=data["title"],
@@ -56,6 +60,7 @@ def related_input(slug: str, data: dict[str, Any]) -> RelatedInput:
         topics=tuple(data.get("topics", ())),
         design_family=DESIGNS[details["design"]].family,
         interventions=_interventions(details),
+        drug_classes=tuple(drugs.class_name(key) for key in compared),
     )
 
 
@@ -65,16 +70,16 @@ def _interventions(details: dict[str, Any]) -> str:
     return " ".join(part for part in [details.get("comparator", ""), *arms] if part)
 
 
-def site_conditions() -> dict[str, ConditionTerms]:
-    """The repository's condition vocabulary (``site_data/conditions.yaml``), handed over as the site does."""
-    return condition_terms(load_content(REPO))
-
-
 def synthetic_corpus(size: int, seed: int = DEFAULT_SEED) -> tuple[list[RelatedInput], dict[str, ConditionTerms]]:
-    """The published studies among the first ``size`` of the synthetic corpus, and the condition vocabulary."""
+    """The published studies among the first ``size`` of the synthetic corpus, and the condition vocabulary.
+
+    The vocabularies are the repository's (``site_data/``), handed over as the site does.
+    """
+    site = load_content(REPO)
+    drugs = TreatmentMatcher(site.drugs, site.drug_classes)
     corpus = corpus_data(size, seed, prose=False)  # the engine reads no prose, so none is made
-    studies = [related_input(slug, data) for slug, data in corpus if data.get("status") != "draft"]
-    return studies, site_conditions()
+    studies = [related_input(slug, data, drugs) for slug, data in corpus if data.get("status") != "draft"]
+    return studies, condition_terms(site)
 
 
 def measure(size: int) -> dict[str, float]:

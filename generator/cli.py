@@ -204,7 +204,7 @@ def _related(args: argparse.Namespace) -> int:
         _say_problems(error)
         return CONTENT_ERRORS
     try:
-        _say(*explain(related_inputs(content.visible()), condition_terms(content), args.slug).split("\n"))
+        _say(*explain(related_inputs(content, content.visible()), condition_terms(content), args.slug).split("\n"))
     except KeyError:
         _say(f"no published study `{args.slug}` in content/studies", stream=sys.stderr)
         return USAGE_ERROR

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.derive.collector import collector_paused
 from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
+from generator.derive.treatments import treatments_by_slug
 from generator.errors import ContentError, Problem
 from generator.read.content import Content, StudyCache, StudyRecord, load_content
 from generator.read.pages import page_markdown
@@ -65,11 +66,13 @@ def related_lists(
     content: Content, config: RelatedConfig | None = None, *, drafts: bool = False
 ) -> dict[str, tuple[RelatedItem, ...]]:
     """ "More like this" for every study readers see (drafts take part only in a drafts preview)."""
-    return compute_related(related_inputs(content.visible(drafts=drafts)), condition_terms(content), config)
+    records = content.visible(drafts=drafts)
+    return compute_related(related_inputs(content, records), condition_terms(content), config)
 
 
-def related_inputs(records: tuple[StudyRecord, ...]) -> list[RelatedInput]:
-    """What the related-studies engine needs of each study."""
+def related_inputs(content: Content, records: tuple[StudyRecord, ...]) -> list[RelatedInput]:
+    """What the related-studies engine needs of each of ``records`` (studies of ``content``)."""
+    named = treatments_by_slug(records, content.drugs, content.drug_classes)
     return [
         RelatedInput(
             slug=record.slug,
@@ -81,6 +84,7 @@ def related_inputs(records: tuple[StudyRecord, ...]) -> list[RelatedInput]:
             topics=tuple(record.study.topics),
             design_family=DESIGNS[record.study.study.design].family,
             interventions=_interventions(record),
+            drug_classes=tuple(content.drug_classes[key].name for key in named[record.slug].compared),
             pin=tuple(record.study.related.pin),
             exclude=tuple(record.study.related.exclude),
         )

@@ -21,6 +21,8 @@ __all__ = [
     "SLUG_RULE",
     "absolute_url",
     "condition_src",
+    "drug_class_src",
+    "drug_src",
     "file_href",
     "is_slug",
     "page_url",
@@ -52,9 +54,10 @@ def is_slug(name: str) -> bool:
 
 # The names the site gives its own files and folders, by the folder editors' names go in ("" is the top of
 # the site, where hand-written pages go; study slugs go in studies/, condition keys in conditions/, topic
-# slugs in topics/), each with what is there.  A name is taken when a generated file or folder in that folder
-# has it before its first dot (feed.xml and feed.json take `feed`), and `index` everywhere: MkDocs serves
-# <folder>/index.md at <folder>/ itself.  tests/security/test_names.py builds a site and checks this table against it.
+# slugs in topics/, the drug vocabulary's keys in drugs/ and drug-classes/), each with what is there.  A name
+# is taken when a generated file or folder in that folder has it before its first dot (feed.xml and feed.json
+# take `feed`), and `index` everywhere: MkDocs serves <folder>/index.md at <folder>/ itself.
+# tests/security/test_names.py builds a site and checks this table against it.
 RESERVED_NAMES: dict[str, dict[str, str]] = {
     "": {
         "404": "the page shown for a missing address (/404.html)",
@@ -62,6 +65,8 @@ RESERVED_NAMES: dict[str, dict[str, str]] = {
         "archive": "the archive (/archive/)",
         "assets": "the site's styles and scripts (/assets/)",
         "conditions": "the condition pages (/conditions/)",
+        "drug-classes": "the drug class pages (/drug-classes/)",
+        "drugs": "the drug pages (/drugs/)",
         "feed": "the site's feeds (/feed.xml, /feed.json)",
         "index": "the home page (/)",
         "outcomes": "the open data (/outcomes.csv)",
@@ -75,6 +80,8 @@ RESERVED_NAMES: dict[str, dict[str, str]] = {
     "studies": {"index": "the folder of study pages itself (/studies/)"},
     "conditions": {"index": "the list of all conditions (/conditions/)"},
     "topics": {"index": "the list of all topics (/topics/)"},
+    "drugs": {"index": "the list of all drugs (/drugs/)"},
+    "drug-classes": {"index": "the list of all drug classes (/drug-classes/)"},
 }
 
 
@@ -141,6 +148,16 @@ def study_src(slug: str) -> str:
 def condition_src(key: str) -> str:
     """Source path of a condition hub."""
     return f"conditions/{key}.md"
+
+
+def drug_src(key: str) -> str:
+    """Source path of a drug page."""
+    return f"drugs/{key}.md"
+
+
+def drug_class_src(key: str) -> str:
+    """Source path of a drug class page."""
+    return f"drug-classes/{key}.md"
 
 
 def topic_src(slug: str) -> str:

@@ -1,7 +1,7 @@
 """Related studies, "More like this": ranked by shared, explainable signals.
 
 For each published study every other published study can earn points from
-seven signals, always added up in this order:
+eight signals, always added up in this order:
 
 ``same_condition``
     both studies have the same primary ``condition``;
@@ -12,6 +12,9 @@ seven signals, always added up in this order:
     title means ``sle``);
 ``topics``
     each shared topic (case and spacing ignored), weighted by its rarity;
+``drug_classes``
+    each drug class both studies name (a drug brings its classes, see
+    :mod:`generator.derive.treatments`), weighted by its rarity;
 ``design``
     both studies belong to the same design family (both trials, both
     observational, both reviews; the family ``other`` never matches);
@@ -94,6 +97,7 @@ SIGNALS: tuple[str, ...] = (
     "same_condition",
     "shared_conditions",
     "topics",
+    "drug_classes",
     "design",
     "interventions",
     "terms",
@@ -138,6 +142,8 @@ class RelatedInput:
     topics: tuple[str, ...] = ()
     design_family: str = "other"
     interventions: str = ""
+    drug_classes: tuple[str, ...] = ()
+    """The names of the drug classes the study names ("JAK inhibitors")."""
     pin: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     draft: bool = False
@@ -189,6 +195,8 @@ class RelatedConfig:
     """Points for each further condition both studies touch."""
     shared_topic: float = _setting(2.0, 0)
     """Points for a shared topic, times its rarity."""
+    shared_drug_class: float = _setting(1.5, 0)
+    """Points for a drug class both studies name, times its rarity."""
     same_design_family: float = _setting(1.0, 0)
     """Points when both designs are trials, or observational, or reviews."""
     shared_intervention: float = _setting(1.0, 0)
@@ -385,11 +393,11 @@ class _Study:
     """Declared conditions and those named in its text."""
     topic_names: Mapping[str, str]
     """Topic key -> the topic as this study writes it."""
-    features: tuple[frozenset[str], frozenset[str], frozenset[str]]
-    """Topic keys, intervention terms, title and summary terms (the order of ``_FEATURE_SIGNALS``)."""
+    features: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+    """Topic keys, drug class names, intervention terms, title and summary terms (the order of ``_FEATURE_SIGNALS``)."""
 
 
-_FEATURE_SIGNALS = ("topics", "interventions", "terms")
+_FEATURE_SIGNALS = ("topics", "drug_classes", "interventions", "terms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +440,7 @@ def _prepare(study: RelatedInput, reader: _TextReader) -> _Study:
         source=study,
         conditions=frozenset({study.condition, *study.also_conditions}).union(named_in_text, named_in_interventions),
         topic_names=topic_names,
-        features=(frozenset(topic_names), interventions, terms),
+        features=(frozenset(topic_names), frozenset(study.drug_classes), interventions, terms),
     )
 
 
@@ -446,7 +454,7 @@ def _rarity(document_frequency: int, cutoff: float) -> float:
 def _feature_points(studies: Sequence[_Study], config: RelatedConfig) -> tuple[dict[str, float], ...]:
     """For each kind of feature, the points of those shared by two studies and rare enough to count."""
     cutoff = max(config.rarity_cutoff_min, config.rarity_cutoff_share * len(studies))
-    weights = (config.shared_topic, config.shared_intervention, config.shared_term)
+    weights = (config.shared_topic, config.shared_drug_class, config.shared_intervention, config.shared_term)
     points = []
     for kind, weight in enumerate(weights):
         frequency = Counter(itertools.chain.from_iterable(study.features[kind] for study in studies))
@@ -653,14 +661,14 @@ def _breakdown(corpus: _Corpus, row: int, other: int) -> list[_Contribution]:
     if also:
         labels = tuple(short.get(key, key) for key in sorted(also))
         earned.append(_Contribution("shared_conditions", config.shared_condition * len(also), labels))
-    if shared := mine[0] & theirs[0]:
-        earned.append(_shared_features(corpus, row, 0, shared))
+    for kind in (0, 1):  # topics, drug classes
+        if shared := mine[kind] & theirs[kind]:
+            earned.append(_shared_features(corpus, row, kind, shared))
     if family == b.source.design_family and family in _FAMILY_PHRASES:
         earned.append(corpus.fixed_contributions["design", family])
-    if shared := mine[1] & theirs[1]:
-        earned.append(_shared_features(corpus, row, 1, shared))
-    if shared := mine[2] & theirs[2]:
-        earned.append(_shared_features(corpus, row, 2, shared))
+    for kind in (2, 3):  # interventions, terms
+        if shared := mine[kind] & theirs[kind]:
+            earned.append(_shared_features(corpus, row, kind, shared))
     earned.append(corpus.recency_contributions[other])
     return [contribution for contribution in earned if contribution.points > 0]
 
@@ -681,6 +689,8 @@ def _phrase(contribution: _Contribution) -> str:
             return f"Also about {listed}"
         case "topics":
             return f"Shared topic{plural}: {listed}"
+        case "drug_classes":
+            return f"Same drug class{'es' if plural else ''}: {listed}"
         case "design":
             return _FAMILY_PHRASES[labels[0]]
         case "interventions":

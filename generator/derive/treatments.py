@@ -7,6 +7,11 @@ compares names.  A drug brings its classes; a class is also named directly
 ("calcium channel blockers").  An abbreviation written in capitals (MTX,
 CNI, ERA) counts only when the study writes it in capitals as a word, so the
 English "era" or "as" never makes a match.
+
+What a study *compares* is narrower: a drug given in every arm is
+background therapy (cyclophosphamide under both arms of a steroid-sparing
+trial) and says little about which studies are like it, so "More like this"
+counts only the classes of :attr:`Treatments.compared`.
 """
 
 from __future__ import annotations
@@ -14,13 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from generator.read.content import StudyRecord
 from generator.read.drugs import term_key
 from generator.read.model import Drug, DrugClass
 
-__all__ = ["Treatments", "is_abbreviation", "study_text", "treatments"]
+__all__ = ["TreatmentMatcher", "Treatments", "is_abbreviation", "study_text", "treatments_by_slug"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class Treatments:
 
     drugs: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
+    compared: tuple[str, ...] = ()
+    """The classes of what the study compares: named in its title or comparator, or in some of its arms but
+    not in all of them (with fewer than two arms, in any).  Topics often name the background therapy."""
 
 
 def is_abbreviation(name: str) -> bool:
@@ -37,34 +44,77 @@ def is_abbreviation(name: str) -> bool:
     return len(name) <= 6 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
 
 
-def study_text(record: StudyRecord) -> str:
-    """The parts of a study that say what was given: title, topics, comparator and arms."""
+def study_text(record: StudyRecord) -> tuple[str, list[str], list[str]]:
+    """What a study says was given: its title and comparator; its topics; the text of each arm."""
     study = record.study
-    parts = [study.title, *study.topics, study.study.comparator or ""]
-    parts += [text for arm in study.study.arms for text in (arm.label, arm.intervention or "")]
-    return "\n".join(parts)
+    arms = [f"{arm.label}\n{arm.intervention or ''}" for arm in study.study.arms]
+    return f"{study.title}\n{study.study.comparator or ''}", list(study.topics), arms
 
 
-def treatments(record: StudyRecord, drugs: Mapping[str, Drug], classes: Mapping[str, DrugClass]) -> Treatments:
-    """The drugs and classes ``record`` names."""
-    text = study_text(record)
-    keyed = f" {term_key(text)} "
-    named = [key for key, drug in drugs.items() if _names(text, keyed, (drug.name, *drug.brands, *drug.synonyms))]
-    found = {class_key for key in named for class_key in drugs[key].classes}
-    found |= {key for key, entry in classes.items() if _names(text, keyed, (entry.name, *entry.synonyms))}
-    return Treatments(tuple(named), tuple(key for key in classes if key in found))
+def treatments_by_slug(
+    records: Iterable[StudyRecord], drugs: Mapping[str, Drug], classes: Mapping[str, DrugClass]
+) -> dict[str, Treatments]:
+    """The drugs and classes each of ``records`` names, by slug."""
+    matcher = TreatmentMatcher(drugs, classes)
+    return {record.slug: matcher.treatments(*study_text(record)) for record in records}
 
 
-def _names(text: str, keyed: str, names: Iterable[str]) -> bool:
-    for name in names:
-        if is_abbreviation(name):
-            if _as_written(name).search(text):
-                return True
-        elif (key := term_key(name)) and f" {key} " in keyed:
-            return True
-    return False
+_Entry = tuple[str, str]  # ("drug" or "class", key)
 
 
-@lru_cache(maxsize=4096)
-def _as_written(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])")
+class TreatmentMatcher:
+    """Every name of the vocabulary, read once: word keys looked up by n-gram, abbreviations by one pattern.
+
+    Looking each run of up to the longest name's number of words up in a dict gives the same answer as
+    searching the study's text for every name, in time that does not grow with the vocabulary.
+    """
+
+    def __init__(self, drugs: Mapping[str, Drug], classes: Mapping[str, DrugClass]) -> None:
+        self._drugs, self._classes = drugs, classes
+        self._keys: dict[str, _Entry] = {}
+        written: dict[str, _Entry] = {}
+        named = [(("drug", key), (drug.name, *drug.brands, *drug.synonyms)) for key, drug in drugs.items()]
+        named += [(("class", key), (entry.name, *entry.synonyms)) for key, entry in classes.items()]
+        for owner, names in named:
+            for name in names:
+                if is_abbreviation(name):
+                    written[name] = owner
+                elif key := term_key(name):
+                    self._keys.setdefault(key, owner)
+        self._longest = max((key.count(" ") + 1 for key in self._keys), default=0)
+        self._written = written
+        alternatives = "|".join(map(re.escape, sorted(written, key=lambda name: (-len(name), name))))
+        self._pattern = re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])") if written else None
+
+    def class_name(self, key: str) -> str:
+        """The name of the class ``key`` ("JAK inhibitors")."""
+        return self._classes[key].name
+
+    def treatments(self, about: str, topics: list[str], arms: list[str]) -> Treatments:
+        """What a study names whose title and comparator say ``about``, and its ``topics`` and ``arms``."""
+        named = self._found(about)
+        in_arms = [self._found(arm) for arm in arms]
+        everywhere = set.intersection(*in_arms) if len(in_arms) > 1 else set()
+        found = named.union(*in_arms, *map(self._found, topics))
+        compared = named.union(*(arm - everywhere for arm in in_arms))
+        drugs, classes = self._ordered(found)
+        return Treatments(drugs, classes, self._ordered(compared)[1])
+
+    def _ordered(self, found: set[_Entry]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(drugs, classes) of ``found`` in vocabulary order; a drug brings its classes."""
+        drugs = [key for key in self._drugs if ("drug", key) in found]
+        in_classes = {class_key for key in drugs for class_key in self._drugs[key].classes}
+        in_classes.update(key for kind, key in found if kind == "class")
+        return tuple(drugs), tuple(key for key in self._classes if key in in_classes)
+
+    def _found(self, text: str) -> set[_Entry]:
+        """The entries ``text`` names."""
+        found: set[_Entry] = set()
+        words = term_key(text).split(" ")
+        for start in range(len(words)):
+            for end in range(start + 1, min(start + self._longest, len(words)) + 1):
+                if owner := self._keys.get(" ".join(words[start:end])):
+                    found.add(owner)
+        if self._pattern is not None:
+            found.update(self._written[match[1]] for match in self._pattern.finditer(text))
+        return found

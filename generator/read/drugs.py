@@ -20,8 +20,11 @@ from generator.read.model import DrugVocabulary
 
 __all__ = ["term_key", "vocabulary_problems"]
 
-_POSSESSIVE = re.compile(r"['’]s\b")
-_SEPARATORS = re.compile(r"[\s\-‐‑–—_/'’.,;:()]+")
+# Each step is one the search page's JavaScript does the same way (tests/render/test_search_key.py runs both):
+# lower case, compatibility decomposition, marks dropped, a possessive 's before anything but a letter, digit
+# or underscore dropped, then words split at white space (Python's and JavaScript's together) and punctuation.
+_POSSESSIVE = re.compile(r"['’]s(?!\w)")
+_SEPARATORS = re.compile(r"[\s\ufeff\-‐‑–—_/'’.,;:()]+")
 _NOT_PLURAL = ("ss", "is", "us")
 
 
@@ -31,7 +34,8 @@ def term_key(text: str) -> str:
     ``"JAK inhibitors"``, ``"jak-inhibitor"`` and ``"Jak Inhibitor"`` have one key; so have
     ``"Sjögren's"`` and ``"sjogren"``.
     """
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     words = [word for word in _SEPARATORS.split(_POSSESSIVE.sub("", plain)) if word]
     return " ".join(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL) else word
                     for word in words)  # fmt: skip

@@ -227,6 +227,8 @@ Key = Annotated[
     str, Pattern(SLUG_PATTERN, "must be a key in lowercase letters, digits and hyphens (like `sle`)", SLUG_MAX_LENGTH)
 ]
 ConditionKey = Annotated[Key, AfterValidator(_free_in("conditions", "key"))]  # conditions/<key>/ is its page
+DrugKey = Annotated[Key, AfterValidator(_free_in("drugs", "key"))]  # drugs/<key>/ is its page
+DrugClassKey = Annotated[Key, AfterValidator(_free_in("drug-classes", "key"))]  # drug-classes/<key>/ is its page
 ArmKey = Annotated[str, Pattern(ARM_KEY_PATTERN, "must be lowercase letters, digits and underscores (like `il2`)", 40)]
 IsoDate = Annotated[
     dt.date,
@@ -450,8 +452,8 @@ class Drug(_Strict):
 class DrugVocabulary(_Strict):
     """``site_data/drugs.yaml``: drug classes and drugs, each by key."""
 
-    classes: Annotated[dict[Key, DrugClass], Field(min_length=1)]
-    drugs: Annotated[dict[Key, Drug], Field(min_length=1)]
+    classes: Annotated[dict[DrugClassKey, DrugClass], Field(min_length=1)]
+    drugs: Annotated[dict[DrugKey, Drug], Field(min_length=1)]
 
 
 Conditions = RootModel[Annotated[dict[ConditionKey, Condition], Field(min_length=1)]]

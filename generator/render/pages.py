@@ -19,13 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.derive.effects import denominator_note
-from generator.derive.treatments import treatments
+from generator.derive.treatments import Treatments, treatments_by_slug
 from generator.read.content import Content, StudyRecord
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
@@ -58,6 +58,8 @@ from generator.render.templates import TEMPLATES_DIR, format_date, render_page, 
 from generator.urls import (
     absolute_url,
     condition_src,
+    drug_class_src,
+    drug_src,
     file_href,
     paged_src,
     relative_href,
@@ -118,6 +120,14 @@ class GeneratedPage:
     (the search page): the sitemap then gives no date rather than a wrong one."""
 
 
+class _Value(NamedTuple):
+    """One value of a listing's facts: its text, and the page (``src``) or address (``url``) it links to."""
+
+    text: str
+    src: str | None = None
+    url: str | None = None
+
+
 @dataclass
 class _Listing:
     """A paginated list of studies with a heading (condition, topic or year)."""
@@ -127,6 +137,12 @@ class _Listing:
     intro: str
     records: list[StudyRecord] = field(default_factory=list)
     condition: str | None = None  # the condition key, for hubs (they have their own feeds)
+    about: list[tuple[str, list[_Value]]] = field(default_factory=list)
+    """Facts shown under the intro, each a label and its values."""
+
+
+DRUGS_INDEX = "drugs/index.md"
+CLASSES_INDEX = "drug-classes/index.md"
 
 
 def build_pages(
@@ -142,25 +158,34 @@ def build_pages(
     """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
+    named = treatments_by_slug(records, content.drugs, content.drug_classes)
     pages = [_home(content, records, options), _search_page(content, options)]
     stamp = templates_signature(options.templates_dir) if cache is not None else ""
 
     def study_page(record: StudyRecord) -> GeneratedPage:
-        return _study(record, content, by_slug, related.get(record.slug, ()), options, cache, stamp)
+        return _study(record, content, by_slug, named[record.slug], related.get(record.slug, ()), options, cache, stamp)
 
     # A cache lives in this process, so cached (serve) builds render here; a full build uses every core.
     pages += [study_page(record) for record in records] if cache is not None else map_in_processes(study_page, records)
     conditions = _condition_listings(content, records)
     topics = _topic_listings(records)
     years = _year_listings(records)
+    classes, drugs = _class_listings(content, records, named), _drug_listings(content, records, named)
     newest = _newest(records)
-    for src, title, intro, listings in (
-        ("conditions/index.md", "Conditions", "Studies by condition.", conditions.values()),
-        ("topics/index.md", "Topics", "Every topic, A to Z.", topics.values()),
-        ("archive/index.md", "Archive", "Every study by year of publication.", years.values()),
+    for src, title, intro, groups in (
+        ("conditions/index.md", "Conditions", "Studies by condition.", [("", conditions.values())]),
+        ("topics/index.md", "Topics", "Every topic, A to Z.", [("", topics.values())]),
+        ("archive/index.md", "Archive", "Every study by year of publication.", [("", years.values())]),
+        (
+            DRUGS_INDEX,
+            "Drugs",
+            "Every drug class and drug the studies name, A to Z.",
+            [("Drug classes", classes.values()), ("Drugs", drugs.values())],
+        ),
+        (CLASSES_INDEX, "Drug classes", "Every drug class the studies name, A to Z.", [("", classes.values())]),
     ):
-        pages.append(_index(src, title, intro, listings, options, newest))
-    for listing in [*conditions.values(), *topics.values(), *years.values()]:
+        pages.append(_index(src, title, intro, groups, options, newest))
+    for listing in [*conditions.values(), *topics.values(), *years.values(), *classes.values(), *drugs.values()]:
         pages += _listing_pages(listing, content, options)
     return pages
 
@@ -253,6 +278,7 @@ def _study(
     record: StudyRecord,
     content: Content,
     by_slug: Mapping[str, StudyRecord],
+    named: Treatments,
     related: Sequence[RelatedLink],
     options: SiteOptions,
     cache: dict[str, GeneratedPage] | None,
@@ -264,30 +290,36 @@ def _study(
         for item in related
         if item.slug in by_slug
     ]
-    key = _study_key(record, content, teasers, options, templates_stamp) if cache is not None else ""
+    key = _study_key(record, content, named, teasers, options, templates_stamp) if cache is not None else ""
     if cache is not None and key in cache:
         return cache[key]
-    page = _render_study(record, content, teasers, options)
+    page = _render_study(record, content, named, teasers, options)
     if cache is not None:
         cache[key] = page
     return page
 
 
 def _study_key(
-    record: StudyRecord, content: Content, teasers: list[dict[str, Any]], options: SiteOptions, templates_stamp: str
+    record: StudyRecord,
+    content: Content,
+    named: Treatments,
+    teasers: list[dict[str, Any]],
+    options: SiteOptions,
+    templates_stamp: str,
 ) -> str:
     """Everything a study page is made from, hashed: equal keys give equal pages."""
     study = record.study
     used = [content.conditions[key].model_dump_json() for key in (study.condition, *study.also_conditions)]
     used += [content.authors[key].model_dump_json() for key in study.authors]
-    used.append(repr(_search_data(record, content)))  # the drug vocabulary's part
+    used += [content.drugs[key].model_dump_json() for key in named.drugs]
+    used += [content.drug_classes[key].model_dump_json() for key in named.classes]
     parts = [record.slug, study.model_dump_json(), json.dumps(teasers, sort_keys=True), *used, repr(options),
              templates_stamp]  # fmt: skip
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def _render_study(
-    record: StudyRecord, content: Content, teasers: list[dict[str, Any]], options: SiteOptions
+    record: StudyRecord, content: Content, named: Treatments, teasers: list[dict[str, Any]], options: SiteOptions
 ) -> GeneratedPage:
     src = study_src(record.slug)
     study = record.study
@@ -300,12 +332,17 @@ def _render_study(
         "updated": _date(study.updated) if study.updated else None,
         "draft": not record.published,
         "condition": {"href": relative_href(src, condition_src(study.condition)), "name": condition.name},
-        "search": _search_data(record, content),
+        "search": _search_data(record, content, named),
         "also": [
             {"href": relative_href(src, condition_src(key)), "name": content.conditions[key].short_name}
             for key in study.also_conditions
         ],
         "topics": [{"href": relative_href(src, topic_src(topic_slug(t))), "label": t} for t in study.topics],
+        "drugs": [{"href": relative_href(src, drug_src(key)), "label": content.drugs[key].name} for key in named.drugs],
+        "drug_classes": [
+            {"href": relative_href(src, drug_class_src(key)), "label": content.drug_classes[key].name}
+            for key in named.classes
+        ],
         "authors": [content.authors[key].name for key in study.authors],
         "facts": _facts(record),
         "arms": _arms(record),
@@ -345,12 +382,11 @@ def _newest(records: Sequence[StudyRecord]) -> dt.date | None:
     return max(map(_modified, records), default=None)
 
 
-def _search_data(record: StudyRecord, content: Content) -> dict[str, list[tuple[str, str]]]:
+def _search_data(record: StudyRecord, content: Content, named: Treatments) -> dict[str, list[tuple[str, str]]]:
     """What a search result shows beside its excerpt (meta) and what search can narrow by (filters)."""
     study = record.study
     design = DESIGNS[study.study.design].name
     condition = content.conditions[study.condition]
-    named = treatments(record, content.drugs, content.drug_classes)
     filters = [(FILTER_CONDITION, content.conditions[key].name) for key in (study.condition, *study.also_conditions)]
     filters += [(FILTER_DESIGN, design), (FILTER_YEAR, str(study.published.year))]
     filters += [(FILTER_CLASS, content.drug_classes[key].name) for key in named.classes]
@@ -536,15 +572,75 @@ def _year_listings(records: Sequence[StudyRecord]) -> dict[int, _Listing]:
     return listings
 
 
+def _class_listings(
+    content: Content, records: Sequence[StudyRecord], named: Mapping[str, Treatments]
+) -> dict[str, _Listing]:
+    """A listing per drug class some study names, A to Z, each with its drugs."""
+    members = _members(records, {slug: found.classes for slug, found in named.items()})
+    with_pages = {key for found in named.values() for key in found.drugs}
+    listings = {}
+    for key in sorted(members, key=lambda k: content.drug_classes[k].name.casefold()):
+        entry = content.drug_classes[key]
+        in_class = sorted(
+            (_Value(drug.name, drug_src(k) if k in with_pages else None)
+             for k, drug in content.drugs.items() if key in drug.classes),
+            key=lambda value: value.text.casefold(),
+        )  # fmt: skip
+        about = [("Drugs", in_class), ("Also called", [_Value(name) for name in entry.synonyms])]
+        intro = f"Studies that name one of the {entry.name}, or the class itself."
+        listings[key] = _Listing(drug_class_src(key), entry.name, intro, members[key], about=_shown(about))
+    return listings
+
+
+def _drug_listings(
+    content: Content, records: Sequence[StudyRecord], named: Mapping[str, Treatments]
+) -> dict[str, _Listing]:
+    """A listing per drug some study names, A to Z, with its brands, classes, target and source."""
+    members = _members(records, {slug: found.drugs for slug, found in named.items()})
+    listings = {}
+    for key in sorted(members, key=lambda k: content.drugs[k].name.casefold()):
+        drug = content.drugs[key]
+        about = [
+            ("Brand names", [_Value(brand) for brand in drug.brands]),
+            ("Drug class", [_Value(content.drug_classes[k].name, drug_class_src(k)) for k in drug.classes]),
+            ("Acts on", [_Value(drug.target)]),
+            ("Also called", [_Value(name) for name in drug.synonyms]),
+            ("Facts from", [_Value(drug.source, url=drug.source)]),
+        ]
+        intro = f"Studies that name {drug.name}, by its generic name, a brand or an abbreviation."
+        listings[key] = _Listing(drug_src(key), drug.name, intro, members[key], about=_shown(about))
+    return listings
+
+
+def _members(records: Sequence[StudyRecord], keys: Mapping[str, tuple[str, ...]]) -> dict[str, list[StudyRecord]]:
+    """Key -> the studies of ``records`` (in their order) whose ``keys`` hold it."""
+    members: dict[str, list[StudyRecord]] = defaultdict(list)
+    for record in records:
+        for key in keys[record.slug]:
+            members[key].append(record)
+    return members
+
+
+def _shown(about: list[tuple[str, list[_Value]]]) -> list[tuple[str, list[_Value]]]:
+    return [(label, values) for label, values in about if values]
+
+
 def _index(
-    src: str, title: str, intro: str, listings: Any, options: SiteOptions, newest: dt.date | None
+    src: str, title: str, intro: str, groups: Any, options: SiteOptions, newest: dt.date | None
 ) -> GeneratedPage:
-    entries = [
-        {"href": relative_href(src, listing.first_src), "name": listing.title, "count": len(listing.records)}
-        for listing in listings
+    """A page listing listings, in groups each with a heading ("" for none), with their counts."""
+    shown = [
+        {
+            "heading": heading,
+            "entries": [
+                {"href": relative_href(src, item.first_src), "name": item.title, "count": len(item.records)}
+                for item in listings
+            ],
+        }
+        for heading, listings in groups
     ]
     meta = {"title": title, "hide": ["toc"]}
-    text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, entries=entries)
+    text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, groups=shown)
     return GeneratedPage(src, text, _site_head(src, options, title, intro), modified=newest)
 
 
@@ -565,7 +661,12 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
         title = listing.title if number == 1 else f"{listing.title} (page {number})"
         meta = {"title": title, "hide": ["toc"], "search": {"exclude": True}}
         teasers = [_teaser(record, content, src) for record in chunk]
-        context = {"title": title, "intro": listing.intro, "teasers": teasers, "paging": pager}
+        about = [
+            (label, [{"text": value.text, "href": relative_href(src, value.src) if value.src else value.url,
+                      "external": value.url is not None} for value in values])
+            for label, values in listing.about
+        ]  # fmt: skip
+        context = {"title": title, "intro": listing.intro, "about": about, "teasers": teasers, "paging": pager}
         text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
         head = _site_head(src, options, title, listing.intro, feeds)

@@ -289,7 +289,7 @@ def test_related_benchmark_gives_the_engine_what_the_site_reads_from_the_written
     write_corpus(SAMPLE, project.root / "content" / "studies", seed=5)
     content = load_content(project.root)
     studies, conditions = synthetic_corpus(SAMPLE, seed=5)
-    from_files = related_inputs(content.visible())
+    from_files = related_inputs(content, content.visible())
     assert len(studies) == len(from_files) < SAMPLE  # the corpus has drafts, and readers do not see them
     assert {study.slug: study for study in studies} == {study.slug: study for study in from_files}
     assert conditions == condition_terms(content)

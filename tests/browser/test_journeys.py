@@ -162,13 +162,30 @@ def test_search_filters_narrow_by_condition_including_also_conditions(
 
 def test_topic_page_lists_its_studies(page: Page, guard: Guard, site: ServedSite) -> None:
     page.goto(site.url("studies/rivaroxaban-vs-warfarin-aps/"))
-    page.locator(".re-topics").get_by_role("link", name="rivaroxaban", exact=True).click()
+    topics = page.locator(".re-topics").filter(has_text="Topics:")
+    topics.get_by_role("link", name="rivaroxaban", exact=True).click()
     expect(page).to_have_url(site.url("topics/rivaroxaban/"))
     expect(page.locator("h1")).to_contain_text("rivaroxaban")
     expect(page.locator("article.re-teaser h2 a")).to_have_text([APS])
     page.get_by_role("link", name="Topics", exact=True).first.click()
     expect(page).to_have_url(site.url("topics/"))
     expect(page.locator("ul.re-count-list").get_by_role("link", name="rivaroxaban", exact=True)).to_be_visible()
+    guard.assert_clean(prefix="/rheum/")
+
+
+def test_a_drug_chip_leads_to_the_drug_its_class_and_back_to_the_study(
+    page: Page, guard: Guard, site: ServedSite
+) -> None:
+    page.goto(site.url("studies/rivaroxaban-vs-warfarin-aps/"))
+    page.locator(".re-topics").filter(has_text="Drugs:").get_by_role("link", name="rivaroxaban").click()
+    expect(page).to_have_url(site.url("drugs/rivaroxaban/"))
+    expect(page.locator(".re-about")).to_contain_text("Xarelto")
+    page.locator(".re-about").get_by_role("link", name="Direct oral anticoagulants").click()
+    expect(page).to_have_url(site.url("drug-classes/doacs/"))
+    page.locator("article.re-teaser h2 a").filter(has_text=APS).click()
+    expect(page).to_have_url(site.url("studies/rivaroxaban-vs-warfarin-aps/"))
+    page.get_by_role("link", name="Drugs", exact=True).first.click()
+    expect(page).to_have_url(site.url("drugs/"))
     guard.assert_clean(prefix="/rheum/")
 
 

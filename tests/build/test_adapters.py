@@ -52,7 +52,7 @@ def test_each_study_file_becomes_the_input_its_fields_say(project: Project) -> N
     # The engine reads words, so how the comparator and arms are spaced out is not part of the contract.
     inputs = {
         item.slug: dataclasses.replace(item, interventions=" ".join(item.interventions.split()))
-        for item in related_inputs(content.studies)
+        for item in related_inputs(content, content.studies)
     }
     assert inputs["trial"] == RelatedInput(
         slug="trial",
@@ -64,6 +64,7 @@ def test_each_study_file_becomes_the_input_its_fields_say(project: Project) -> N
         topics=("abatacept", "T-cell costimulation"),
         design_family="trial",
         interventions="methotrexate alone Abatacept abatacept 125 mg weekly Methotrexate",
+        drug_classes=("Conventional synthetic DMARDs", "Biologic DMARDs", "T-cell co-stimulation modulators"),
         pin=("registry",),
         exclude=("draft-one",),
     )

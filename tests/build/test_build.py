@@ -186,7 +186,7 @@ def test_il2_page_lists_the_other_five_with_the_same_condition_first(seed_site: 
 def test_fixed_size_nav_lists_sections_never_studies(seed_site: Path) -> None:
     nav = page(seed_site, "studies/low-dose-il2-sle").xpath("//nav[contains(@class,'md-nav--primary')]//li/a")
     assert [link.text_content().strip() for link in nav] == [
-        "Home", "Conditions", "Topics", "Archive", "Search", "About", "Editorial policy", "Disclaimer",
+        "Home", "Conditions", "Topics", "Drugs", "Archive", "Search", "About", "Editorial policy", "Disclaimer",
     ]  # fmt: skip
 
 

@@ -210,8 +210,8 @@ def test_related_prints_each_signals_contribution(capsys) -> None:
     code, out, _ = run(capsys, "--root", str(ROOT), "related", "low-dose-il2-sle")
     assert code == 0
     header = next(line for line in out.splitlines() if line.startswith("#"))
-    assert header.split() == ["#", "kind", "score", "same_condition", "shared_conditions", "topics", "design",
-                              "interventions", "terms", "recency", "study"]  # fmt: skip
+    assert header.split() == ["#", "kind", "score", "same_condition", "shared_conditions", "topics",
+                              "drug_classes", "design", "interventions", "terms", "recency", "study"]  # fmt: skip
     first = next(line for line in out.splitlines() if line.startswith("1 "))
     assert first.split()[1:4] == ["scored", "3.400", "3.000"] and first.endswith(
         "serum-interferon-predicts-lupus-flares"

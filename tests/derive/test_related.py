@@ -68,6 +68,7 @@ SIGNAL_CASES = {
     "same_condition": ({}, {"condition": "sle"}),
     "shared_conditions": ({"also_conditions": ("ssc",)}, {"also_conditions": ("ssc",)}),
     "topics": ({"topics": ("fatigue", "NK cells")}, {"topics": ("fatigue", "NK cells")}),
+    "drug_classes": ({"drug_classes": ("JAK inhibitors",)}, {"drug_classes": ("JAK inhibitors",)}),
     "design": ({"design_family": "trial"}, {"design_family": "trial"}),
     "interventions": ({"interventions": "Rituximab 1 g"}, {"interventions": "rituximab infusions"}),
     "terms": ({"title": "Belimumab in practice"}, {"summary": "Belimumab was given."}),
@@ -192,6 +193,28 @@ def test_the_reason_names_the_two_strongest_signals_in_reading_order():
     item = related(studies)["page"][0]
     assert item.slug == "flares-study"
     assert item.reason == "Same condition: SLE · Shared topics: interferon-alpha, flares"
+
+
+def test_a_shared_drug_class_is_named_in_the_reason_even_when_the_drugs_differ():
+    studies = [
+        study("page", condition="ra", interventions="tofacitinib", drug_classes=("JAK inhibitors",)),
+        study("baricitinib", condition="psa", interventions="baricitinib", drug_classes=("JAK inhibitors",)),
+        study("etanercept", condition="psa", interventions="etanercept", drug_classes=("TNF inhibitors",)),
+    ]
+    [first, *others] = related(studies)["page"]
+    assert (first.slug, first.kind, first.reason) == ("baricitinib", "scored", "Same drug class: JAK inhibitors")
+    assert [item.kind for item in others] == ["fill"] * len(others)
+
+
+def test_two_shared_classes_are_both_named_best_first():
+    classes = ("JAK inhibitors", "Targeted synthetic DMARDs")
+    studies = [
+        study("page", condition="ra", drug_classes=classes),
+        study("other", condition="psa", drug_classes=classes),
+        *(study(f"tsdmard-{n}", condition="gout", drug_classes=classes[1:]) for n in range(3)),
+    ]
+    item = related(studies)["page"][0]
+    assert item.reason == "Same drug classes: JAK inhibitors, Targeted synthetic DMARDs"
 
 
 def test_scores_never_increase_down_the_scored_list():

@@ -50,7 +50,7 @@ def lists(corpus: Content) -> dict[str, tuple[RelatedItem, ...]]:
 
 def why(corpus: Content, page: str) -> str:
     """The engine's explanation of ``page``'s list, for a failing assertion."""
-    return explain(related_inputs(corpus.visible()), condition_terms(corpus), page)
+    return explain(related_inputs(corpus, corpus.visible()), condition_terms(corpus), page)
 
 
 def test_the_corpus_holds_the_seed_and_at_least_ten_real_trials(corpus):

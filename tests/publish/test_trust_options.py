@@ -46,7 +46,7 @@ def _with_options(project: Project, options: str) -> None:
         (
             "related: {weight: 1}",
             "'related': unknown option `weight`; known options: count, min_score, "
-            "same_condition, shared_condition, shared_topic, same_design_family, shared_intervention, shared_term, "
+            "same_condition, shared_condition, shared_topic, shared_drug_class, same_design_family, shared_intervention, shared_term, "
             "recency, recency_half_life_days, rarity_cutoff_share, rarity_cutoff_min, reason_signals",
         ),
     ],

@@ -84,3 +84,17 @@ def test_names_compare_ignoring_case_accents_hyphens_and_plural(a: str, b: str) 
 def test_different_names_keep_different_keys() -> None:
     assert term_key("IL-2") != term_key("IL-23")
     assert term_key("sepsis") == "sepsis" and term_key("class") == "class"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "listing"),
+    [
+        ("rivaroxaban:", "index:", "6:3: drugs.index", "the list of all drugs (/drugs/)"),
+        ("doacs:", "index:", "2:3: classes.index", "the list of all drug classes (/drug-classes/)"),
+    ],
+)
+def test_a_key_whose_page_would_be_a_list_of_all_is_refused(project, old, new, where, listing) -> None:
+    text = SMALL.replace(f"  {old}\n", f"  {new}\n")
+    if old == "doacs:":
+        text = text.replace("[doacs]", f"[{new[:-1]}]")
+    assert problems(project, text) == [f"{F}:{where}: `index` would take the address of {listing}; choose another key"]

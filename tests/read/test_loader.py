@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from generator.errors import ContentError
@@ -65,9 +63,8 @@ def test_alias_bomb_is_rejected_quickly() -> None:
     for level in "bcdefghi":
         previous = chr(ord(level) - 1)
         lines.append(f"{level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    started = time.perf_counter()
+    # 9**9 values if expanded: stopping at the limit is what keeps this from hanging (its time is in make bench).
     found = problems("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 2
     assert len(found) == 1
     assert found[0].endswith("more than 50,000 values (aliases expanding too far?); simplify the file")
 

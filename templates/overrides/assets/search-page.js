@@ -18,9 +18,9 @@
 
   // The key generator.read.drugs.term_key gives: case, accents, hyphens, apostrophes and a plural "s" ignored.
   function termKey(text) {
-    var plain = text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['\u2019]s\b/g, "");
-    return plain.split(/[\s\-\u2010\u2011\u2013\u2014_/'\u2019.,;:()]+/).filter(Boolean).map(function (word) {
-      return word.length > 3 && /s$/.test(word) && !/(ss|is|us)$/.test(word) ? word.slice(0, -1) : word;
+    var plain = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/['\u2019]s(?![\p{L}\p{N}_])/gu, "");
+    return plain.split(/[\s\x1c-\x1f\x85\-\u2010\u2011\u2013\u2014_/'\u2019.,;:()]+/).filter(Boolean).map(function (word) {
+      return Array.from(word).length > 3 && /s$/.test(word) && !/(ss|is|us)$/.test(word) ? word.slice(0, -1) : word;
     }).join(" ");
   }
 
