@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.derive.headline import headline_warning
 from generator.derive.related import explain
+from generator.derive.treatments import TreatmentMatcher, unplaced_drug_names
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
 from generator.publish.editor import add_commands as add_editor_commands
@@ -103,7 +104,9 @@ def _check(args: argparse.Namespace) -> int:
         content, problems = None, list(error.problems)
     # Warnings of every file that passed, even when another file has problems; headlines need the whole content.
     warnings = [warning for _, record in validated.values() for warning in record.warnings]
-    warnings = sorted(warnings + (_headline_warnings(args.root, content) if content else []))
+    if content:
+        warnings += _headline_warnings(args.root, content) + _drug_warnings(args.root, content)
+    warnings.sort()
     if args.files:
         wanted = {_display(args.root, path): path for path in args.files}
         problems = [problem for problem in problems if problem.file in wanted]
@@ -140,6 +143,22 @@ def _headline_warnings(root: Path, content: Content) -> list[Problem]:
         for record in content.studies
         if record.published and (message := headline_warning(record.study))
     ]
+
+
+def _drug_warnings(root: Path, content: Content) -> list[Problem]:
+    """Drug names a study writes that ``site_data/drugs.yaml`` does not list."""
+    matcher = TreatmentMatcher(content.drugs, content.drug_classes)
+    return [
+        dataclasses.replace(locate(root, record.file, path, UNPLACED_DRUG.format(name=name)), severity="warning")
+        for record in content.studies
+        for path, name in unplaced_drug_names(record, matcher)
+    ]
+
+
+UNPLACED_DRUG = (
+    "`{name}` reads as a drug name that site_data/drugs.yaml does not list; add it there (generic name, brands, "
+    "class, target, source) so search, its drug page and More like this know it"
+)
 
 
 def _display(root: Path, path: Path) -> str:

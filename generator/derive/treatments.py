@@ -24,7 +24,22 @@ from generator.read.content import StudyRecord
 from generator.read.drugs import term_key
 from generator.read.model import Drug, DrugClass
 
-__all__ = ["TreatmentMatcher", "Treatments", "is_abbreviation", "study_text", "treatments_by_slug"]
+__all__ = [
+    "TreatmentMatcher",
+    "Treatments",
+    "is_abbreviation",
+    "study_text",
+    "treatments_by_slug",
+    "unplaced_drug_names",
+]
+
+# Endings the WHO gives International Nonproprietary Names of a kind ("The use of stems in the selection of
+# INN", WHO): a word ending so is a drug name, whatever the vocabulary knows.  Only stems no English word of
+# a study's arms ends with are used (not -pril: April; not -cept alone: concept, except, intercept).
+_INN_STEM = re.compile(
+    r"\b([a-z]{3,}(mab|ximab|zumab|umab|tinib|citinib|nib|kinra|xaban|gatran|sartan|opril|april|dipine|limus|"
+    r"lisib|coxib|dronate|vastatin|parin|siran|tacept|nercept|bercept|nacept|cicept))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,26 @@ def study_text(record: StudyRecord) -> tuple[str, list[str], list[str]]:
     study = record.study
     arms = [f"{arm.label}\n{arm.intervention or ''}" for arm in study.study.arms]
     return f"{study.title}\n{study.study.comparator or ''}", list(study.topics), arms
+
+
+def unplaced_drug_names(record: StudyRecord, matcher: TreatmentMatcher) -> list[tuple[tuple[str | int, ...], str]]:
+    """Drug names (by their INN stem) in the title, comparator, topics or arms that the vocabulary does not know.
+
+    Each comes once, with the path of the first field that writes it: ``(("study", "arms", 0, "label"), "x")``.
+    """
+    study = record.study
+    fields: list[tuple[tuple[str | int, ...], str]] = [(("title",), study.title)]
+    fields += [(("study", "comparator"), study.study.comparator or "")]
+    fields += [(("topics", index), topic) for index, topic in enumerate(study.topics)]
+    for index, arm in enumerate(study.study.arms):
+        fields += [(("study", "arms", index, "label"), arm.label)]
+        fields += [(("study", "arms", index, "intervention"), arm.intervention or "")]
+    found: dict[str, tuple[str | int, ...]] = {}
+    for path, text in fields:
+        for match in _INN_STEM.finditer(text.lower()):
+            if not matcher.knows(match[1]):
+                found.setdefault(match[1], path)
+    return [(path, name) for name, path in found.items()]
 
 
 def treatments_by_slug(
@@ -85,6 +120,10 @@ class TreatmentMatcher:
         self._written = written
         alternatives = "|".join(map(re.escape, sorted(written, key=lambda name: (-len(name), name))))
         self._pattern = re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])") if written else None
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a name of the vocabulary."""
+        return term_key(name) in self._keys
 
     def class_name(self, key: str) -> str:
         """The name of the class ``key`` ("JAK inhibitors")."""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.derive.treatments import is_abbreviation, treatments_by_slug
+from generator.cli import main
+from generator.derive.treatments import TreatmentMatcher, is_abbreviation, treatments_by_slug, unplaced_drug_names
 from generator.read.content import load_content
 
 from ..conftest import MINIMAL_STUDY, ROOT
@@ -74,3 +75,29 @@ def test_two_drugs_of_one_class_compared_head_to_head_keep_the_class(project, vo
 def test_a_single_arm_study_compares_what_its_arm_names(project, vocabulary) -> None:
     found = named(project, vocabulary, _arms("Upadacitinib 15 mg"))
     assert found.compared == found.classes == ("targeted-synthetic-dmards", "jak-inhibitors")
+
+
+def test_check_warns_of_a_drug_name_the_vocabulary_does_not_list_once_at_its_first_field(project, capsys) -> None:
+    arms = _arms("Olokizumab 64 mg every 4 weeks", "Placebo; olokizumab after week 24")
+    project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + arms))
+    assert main(["--root", str(project.root), "check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "content/studies/s.yaml:10:21: study.arms[0].intervention: warning: `olokizumab` reads as a drug name that "
+        "site_data/drugs.yaml does not list; add it there (generic name, brands, class, target, source) so search, "
+        "its drug page and More like this know it"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rituximab and tocilizumab, as in April; the concept, except for an intercept",
+        "RITUXIMAB",  # known, in any case
+        "anti-TNF therapy with etanercept or adalimumab",
+    ],
+)
+def test_known_drugs_and_english_words_raise_no_warning(project, vocabulary, text: str) -> None:
+    project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + _arms(text)))
+    [record] = load_content(Path(project.root)).studies
+    assert unplaced_drug_names(record, TreatmentMatcher(*vocabulary)) == []
