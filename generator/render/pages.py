@@ -587,7 +587,7 @@ def _class_listings(
             key=lambda value: value.text.casefold(),
         )  # fmt: skip
         about = [("Drugs", in_class), ("Also called", [_Value(name) for name in entry.synonyms])]
-        intro = f"Studies that name one of the {entry.name}, or the class itself."
+        intro = "Studies that name this class or one of its drugs."
         listings[key] = _Listing(drug_class_src(key), entry.name, intro, members[key], about=_shown(about))
     return listings
 
