@@ -41,9 +41,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
+from generator.derive.treatments import Treatments, treatments_by_slug
 from generator.read.content import Content, StudyRecord
 from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
-from generator.read.vocabulary import BLINDING_KEYS, DESIGN_KEYS, DESIGNS, MEASURE_KEYS
+from generator.read.vocabulary import BLINDING_KEYS, CERTAINTY_KEYS, DESIGN_KEYS, DESIGNS, DOWNGRADE_KEYS, MEASURE_KEYS
 from generator.render.jsontext import json_file
 from generator.text import LONE_SURROGATE
 from generator.urls import SLUG_PATTERN, absolute_url, study_src
@@ -69,6 +70,8 @@ STUDY_COLUMNS = (
     "condition",
     "also_conditions",
     "topics",
+    "drugs",
+    "drug_classes",
     "summary",
     "design",
     "design_name",
@@ -102,6 +105,7 @@ OUTCOME_COLUMNS = (
     "ci_low",
     "ci_high",
     "ci_level",
+    "certainty",
 )
 
 # Characters that make a spreadsheet read a cell as a formula when they lead it.
@@ -124,7 +128,11 @@ def open_data(
     of the site, used for each study's ``url``.
     """
     shown = {record.slug for record in studies}
-    records = [_study_json(r, content, site_url, [s for s in related.get(r.slug, ()) if s in shown]) for r in studies]
+    named = treatments_by_slug(studies, content.drugs, content.drug_classes)
+    records = [
+        _study_json(r, content, named[r.slug], site_url, [s for s in related.get(r.slug, ()) if s in shown])
+        for r in studies
+    ]
     document = {"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(records), "studies": records}
     return {
         "studies.json": json_file(document),
@@ -147,7 +155,9 @@ def neutralise_cell(text: str) -> str:
 # --------------------------------------------------------------------------- studies.json
 
 
-def _study_json(record: StudyRecord, content: Content, site_url: str, related: list[str]) -> dict[str, Any]:
+def _study_json(
+    record: StudyRecord, content: Content, named: Treatments, site_url: str, related: list[str]
+) -> dict[str, Any]:
     study, details = record.study, record.study.study
     return {
         "slug": record.slug,
@@ -160,6 +170,8 @@ def _study_json(record: StudyRecord, content: Content, site_url: str, related: l
         "condition_name": _condition_name(study.condition, content),
         "also_conditions": list(study.also_conditions),
         "topics": list(study.topics),
+        "drugs": [{"key": key, "name": content.drugs[key].name} for key in named.drugs],
+        "drug_classes": [{"key": key, "name": content.drug_classes[key].name} for key in named.classes],
         "summary": study.summary,
         "key_findings": list(study.key_findings),
         "design": details.design,
@@ -176,6 +188,7 @@ def _study_json(record: StudyRecord, content: Content, site_url: str, related: l
         "adverse_events": [{"name": e.name, "results": dict(e.results or {})} for e in details.adverse_events],
         "source": _source_json(study.source),
         "disclosures": study.disclosures,
+        "headline_checked": study.headline_checked,
         "related": related,
     }
 
@@ -194,9 +207,11 @@ def _outcome_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "name": outcome.name,
         "primary": outcome.primary,
+        "direction": outcome.direction,
         "results": dict(outcome.results or {}),
         "p_value": outcome.p_value,
         "effect": _effect_json(outcome.effect),
+        "certainty": outcome.certainty.model_dump(mode="json") if outcome.certainty else None,
     }
 
 
@@ -236,6 +251,8 @@ def _study_row(item: dict[str, Any]) -> dict[str, Any]:
     return {
         **{key: item[key] for key in STUDY_COLUMNS if key in item},
         "arms": [arm["label"] for arm in item["arms"]],
+        "drugs": [drug["name"] for drug in item["drugs"]],
+        "drug_classes": [entry["name"] for entry in item["drug_classes"]],
         "source_title": source.get("title"),
         "source_journal": source.get("journal"),
         "source_year": source.get("year"),
@@ -261,6 +278,7 @@ def _outcome_rows(record: StudyRecord) -> Iterable[dict[str, Any]]:
             "ci_low": _written(effect.ci[0]) if effect and effect.ci else None,
             "ci_high": _written(effect.ci[1]) if effect and effect.ci else None,
             "ci_level": effect.ci_level if effect and effect.ci else None,
+            "certainty": outcome.certainty.level if outcome.certainty else None,
         }
         results = _in_arm_order(outcome.results or {}, labels)
         if not results:
@@ -328,9 +346,15 @@ def _closed(properties: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _TEXT = {"type": "string"}
+_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
+
+
+def _named_keys(description: str) -> dict[str, Any]:
+    return {"type": "array", "items": _closed({"key": _SLUG, "name": _TEXT}, description)}
+
+
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _URL = {"type": "string", "format": "uri", "pattern": "^https?://"}
-_SLUG = {"type": "string", "pattern": SLUG_PATTERN}
 _RESULTS = {
     "type": "object",
     "description": "arm key → the result as written: a percentage (55.2%), a count (16/29) or a number (9)",
@@ -359,6 +383,8 @@ _STUDY = _closed(
         "condition_name": _TEXT,
         "also_conditions": {"type": "array", "items": _SLUG},
         "topics": _strings(),
+        "drugs": _named_keys("A drug the study names (site_data/drugs.yaml)."),
+        "drug_classes": _named_keys("A drug class the study names, or a class of a drug it names."),
         "summary": _TEXT,
         "key_findings": _strings(),
         "design": {"enum": list(DESIGN_KEYS)},
@@ -388,9 +414,19 @@ _STUDY = _closed(
                 {
                     "name": _TEXT,
                     "primary": {"type": "boolean"},
+                    "direction": _nullable({"enum": ["higher-is-better", "lower-is-better"]}),
                     "results": _RESULTS,
                     "p_value": _nullable({"type": "string", "description": 'as written: "0.052" or "<0.001"'}),
                     "effect": _nullable(_EFFECT),
+                    "certainty": _nullable(
+                        _closed(
+                            {
+                                "level": {"enum": list(CERTAINTY_KEYS)},
+                                "downgraded_for": {"type": "array", "items": {"enum": list(DOWNGRADE_KEYS)}},
+                            },
+                            "The certainty of the evidence for the outcome, as GRADE rates it.",
+                        )
+                    ),
                 },
                 "One outcome: per-arm results, an effect estimate, or both.",
             ),
@@ -416,6 +452,7 @@ _STUDY = _closed(
             )
         ),
         "disclosures": _nullable(_TEXT),
+        "headline_checked": _nullable(_TEXT),
         "related": {"type": "array", "items": _SLUG, "description": 'slugs listed under "More like this"'},
     },
     "One published study.",

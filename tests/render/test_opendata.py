@@ -18,11 +18,18 @@ TRIAL = {
     "participants": 60,
     "country": ["China", "Japan"],
     "arms": [
-        {"key": "drug", "label": "Drug", "participants": 30},
+        {"key": "drug", "label": "Drug", "participants": 30, "intervention": "Tofacitinib 5 mg"},
         {"key": "placebo", "label": "Placebo", "participants": 30, "intervention": "Saline"},
     ],
     "outcomes": [
-        {"name": "Response", "primary": True, "results": {"placebo": "9/30", "drug": "16/29"}, "p_value": 0.052},
+        {
+            "name": "Response",
+            "primary": True,
+            "direction": "higher-is-better",
+            "results": {"placebo": "9/30", "drug": "16/29"},
+            "p_value": 0.052,
+            "certainty": {"level": "low", "downgraded_for": ["risk-of-bias", "imprecision"]},
+        },
         {"name": "Flares", "effect": {"measure": "hazard-ratio", "estimate": "0.50", "ci": ["0.30", "0.90"]}},
         {"name": "Nothing reported"},
     ],
@@ -56,13 +63,11 @@ VALIDATOR = Draft202012Validator(STUDIES_JSON_SCHEMA)
 
 # The published column order: what readers' scripts and spreadsheets rely on, written out here.
 STUDIES_HEADER = (
-    b"slug,url,title,published,updated,condition,also_conditions,topics,summary,design,design_name,blinding,"
+    b"slug,url,title,published,updated,condition,also_conditions,topics,drugs,drug_classes,summary,design,design_name,blinding,"
     b"comparator,setting,country,participants,population,follow_up,arms,source_title,source_journal,source_year,"
     b"doi,pmid,registration,source_url,related\r\n"
 )
-OUTCOMES_HEADER = (
-    b"slug,outcome,primary,arm,arm_label,value,p_value,effect_measure,effect_estimate,ci_low,ci_high,ci_level\r\n"
-)
+OUTCOMES_HEADER = b"slug,outcome,primary,arm,arm_label,value,p_value,effect_measure,effect_estimate,ci_low,ci_high,ci_level,certainty\r\n"
 
 
 # --------------------------------------------------------------------------- studies.json
@@ -109,12 +114,18 @@ def test_study_object():
     assert response == {
         "name": "Response",
         "primary": True,
+        "direction": "higher-is-better",
         "results": {"placebo": "9/30", "drug": "16/29"},
         "p_value": "0.052",
         "effect": None,
+        "certainty": {"level": "low", "downgraded_for": ["risk-of-bias", "imprecision"]},
     }
     assert flares["effect"] == {"measure": "hazard-ratio", "estimate": 0.5, "ci": [0.3, 0.9], "ci_level": 0.95}
-    assert nothing == {"name": "Nothing reported", "primary": False, "results": {}, "p_value": None, "effect": None}
+    assert nothing == {"name": "Nothing reported", "primary": False, "direction": None, "results": {}, "p_value": None,
+                       "effect": None, "certainty": None}  # fmt: skip
+    assert [drug["key"] for drug in study["drugs"]] == ["tofacitinib", "interleukin-2"]  # an arm; the topic IL-2
+    assert {"key": "jak-inhibitors", "name": "JAK inhibitors"} in study["drug_classes"]
+    assert study["headline_checked"] is None
     assert study["adverse_events"] == [{"name": "Fever", "results": {"drug": "4", "placebo": "0"}}]
     assert study["source"] == SOURCE | {
         "doi_url": "https://doi.org/10.1000/xyz",
@@ -195,6 +206,7 @@ def test_studies_csv():
     row = rows[0]
     assert row["also_conditions"] == "lupus-nephritis; ra"
     assert row["topics"] == "IL-2; NK cells"
+    assert row["drugs"] == "tofacitinib; interleukin-2" and "; JAK inhibitors; " in f"; {row['drug_classes']}; "
     assert row["country"] == "China; Japan"
     assert row["arms"] == "Drug; Placebo"
     assert row["participants"] == "60"
@@ -229,6 +241,7 @@ def test_outcomes_csv_one_row_per_outcome_per_arm():
     ]
     assert rows[0]["primary"] == "true" and rows[2]["primary"] == "false"
     assert rows[0]["p_value"] == rows[1]["p_value"] == "0.052"
+    assert rows[0]["certainty"] == rows[1]["certainty"] == "low"
     flares = rows[2]
     assert (flares["effect_measure"], flares["effect_estimate"]) == ("hazard-ratio", "0.50")
     assert (flares["ci_low"], flares["ci_high"], flares["ci_level"]) == ("0.30", "0.90", "0.95")
