@@ -83,10 +83,16 @@ def build_site(root: Path, **overrides) -> Path:
     return root / "site"
 
 
-@pytest.fixture
-def site_project(project: Project) -> Project:
-    """A project with the real mkdocs.yml, theme overrides, pages and seed studies."""
+def seed_project(root: Path | Project) -> Project:
+    """A project (in ``root``, or ``root`` itself) with the real mkdocs.yml, theme overrides, pages and seed studies."""
+    project = root if isinstance(root, Project) else Project(root)
     shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
     shutil.copytree(ROOT / "templates", project.root / "templates")
     project.copy_seed()
     return project
+
+
+@pytest.fixture
+def site_project(project: Project) -> Project:
+    """A project with the real mkdocs.yml, theme overrides, pages and seed studies."""
+    return seed_project(project)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
 
-from ..conftest import MINIMAL_STUDY, ROOT, SEED, Project, build_site
+from ..conftest import MINIMAL_STUDY, SEED, build_site, seed_project
 
 
 def page(site: Path, url: str) -> lxml.html.HtmlElement:
@@ -30,11 +29,7 @@ def tree_digest(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory) -> Path:
-    project = Project(tmp_path_factory.mktemp("seed"))
-    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", project.root / "templates")
-    project.copy_seed()
-    return build_site(project.root)
+    return build_site(seed_project(tmp_path_factory.mktemp("seed")).root)
 
 
 def test_every_seed_study_has_a_page_with_its_sections(seed_site: Path) -> None:

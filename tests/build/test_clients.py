@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import feedparser
@@ -21,7 +20,7 @@ import pytest
 from generator.publish.admin import ADMIN_DIR
 from tests.factories import SEED
 
-from ..conftest import ROOT, Project, build_site
+from ..conftest import build_site, seed_project
 
 SITE_URL = "https://rheum-evidence.github.io/rheum-evidence/"
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -29,11 +28,7 @@ SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    project = Project(tmp_path_factory.mktemp("clients"))
-    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", project.root / "templates")
-    project.copy_seed()
-    return build_site(project.root, site_url=SITE_URL)
+    return build_site(seed_project(tmp_path_factory.mktemp("clients")).root, site_url=SITE_URL)
 
 
 def html_pages(site: Path) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -12,7 +11,7 @@ import pytest
 from generator.pipeline import generate
 from generator.render.pages import SiteOptions
 
-from ..conftest import MINIMAL_STUDY, ROOT, Project, build_site
+from ..conftest import MINIMAL_STUDY, Project, build_site, seed_project
 
 RIVAROXABAN = "studies/rivaroxaban-vs-warfarin-aps"
 
@@ -34,11 +33,7 @@ def chips(study: lxml.html.HtmlElement, label: str) -> list[lxml.html.HtmlElemen
 
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory) -> Path:
-    project = Project(tmp_path_factory.mktemp("drugs"))
-    shutil.copy(ROOT / "mkdocs.yml", project.root / "mkdocs.yml")
-    shutil.copytree(ROOT / "templates", project.root / "templates")
-    project.copy_seed()
-    return build_site(project.root)
+    return build_site(seed_project(tmp_path_factory.mktemp("drugs")).root)
 
 
 def test_a_study_page_links_to_its_drugs_and_classes_and_each_link_leads_to_a_page(seed_site: Path) -> None:
