@@ -240,24 +240,16 @@ def _text(
     ink: tuple[Colour, Colour],
     anchor: str = "la",
 ) -> None:
-    """Draw ``text`` in the ink's colour, anti-aliased over the ink's background, which must be under it."""
-    left, top, right, bottom = (round(edge) for edge in font.getbbox(text, anchor=anchor))
-    if right <= left or bottom <= top:
-        return
-    coverage = Image.new("L", (right - left, bottom - top), 0)
-    ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255, anchor=anchor)
-    canvas.paste(coverage.point(_shades(ink)), (xy[0] + left, xy[1] + top), coverage.point(_INKED))
+    """Draw ``text`` in the ink's colour, anti-aliased over the ink's background, which must be under it.
 
-
-_INKED = [0] + [255] * 255
-"""Coverage to a mask of the pixels text touches."""
-
-
-@cache
-def _shades(ink: tuple[Colour, Colour]) -> list[int]:
-    """Coverage (0 to 255) to the palette numbers of the ink's shades."""
+    An ink's shades are consecutive palette numbers from its background to its colour, so blending the
+    background's number with the colour's, as Pillow blends grey levels, gives the number of each shade.
+    """
+    draw = ImageDraw.Draw(canvas)
     first = _INKS.index(ink) * _SHADES
-    return [first + round(value * (_SHADES - 1) / 255) for value in range(256)]
+    if first != _solid(ink[1]):  # the background is another ink's number of the same colour: take this ink's
+        draw.rectangle(draw.textbbox(xy, text, font=font, anchor=anchor), fill=first)
+    draw.text(xy, text, font=font, fill=first + _SHADES - 1, anchor=anchor)
 
 
 def _solid(colour: Colour) -> int:
