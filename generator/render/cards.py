@@ -3,8 +3,8 @@
 A study's card shows its headline, condition, design and date and the site's
 name; every other page shares the site's card, its name and description.
 :func:`card_png` draws a :class:`Card` and nothing else: the same card gives
-the same bytes on any machine with the same Pillow and font package, because
-the fonts come from a pinned package (FiraGO, from ``pymupdf-fonts``; no
+the same bytes on any machine with the same Pillow (and the FreeType and zlib
+its wheels bundle) and font package, because the fonts come from a pinned package (FiraGO, from ``pymupdf-fonts``; no
 system font is ever looked up) and text is laid out by FreeType alone
 (Pillow's basic layout, not Raqm, which depends on the system's FriBiDi).
 FiraGO covers Latin, Greek, Cyrillic, Arabic, Hebrew, Thai, Georgian and
@@ -19,8 +19,9 @@ shortened, at a word, with an ellipsis.  A word wider than a whole line is the
 one thing split within itself.
 
 :func:`card_files` renders a set of cards through a :class:`CardStore`, keyed
-by :func:`card_key` (exactly what the card shows, the drawing's version and
-the versions of Pillow and the fonts), so a card made before is reused.
+by :func:`card_key` (exactly what the card shows, this module's code and the
+versions of Pillow, its libraries and the fonts), so a card made before is
+reused, and a change of the drawing draws every card again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass
 from functools import cache, lru_cache
 from importlib.metadata import version
+from pathlib import Path
 from typing import Protocol
 
 import pymupdf_fonts
@@ -46,7 +48,6 @@ from generator.urls import page_url, study_src
 __all__ = [
     "CARD_FILE",
     "CARD_HEIGHT",
-    "CARD_VERSION",
     "CARD_WIDTH",
     "SITE_CARD",
     "Card",
@@ -67,8 +68,6 @@ CARD_FILE = "card.png"
 """A study's card lies beside its page: ``studies/<slug>/card.png``."""
 SITE_CARD = "assets/card.png"
 """The card of every page that is not a study."""
-CARD_VERSION = 1
-"""Changes whenever the drawing changes, so cached cards are drawn again."""
 
 # The site's colours (Material's indigo, as in mkdocs.yml); every text has a contrast of 7:1 or more with its
 # background (WCAG AAA), the site's name 6.9:1 (large text).
@@ -80,8 +79,8 @@ _MUTED = (74, 79, 99)  # the date: 8.1:1
 _CHIP = (232, 234, 246)  # indigo 50: the other chips (dark indigo on it 7.6:1)
 _RULE = (224, 227, 240)
 
-Colour = tuple[int, int, int]
-_INKS: tuple[tuple[Colour, Colour], ...] = (
+_Colour = tuple[int, int, int]
+_INKS: tuple[tuple[_Colour, _Colour], ...] = (
     (_INK, _WHITE),
     (_PRIMARY, _WHITE),
     (_MUTED, _WHITE),
@@ -92,8 +91,8 @@ _INKS: tuple[tuple[Colour, Colour], ...] = (
 """Every colour drawn, each with the background it is drawn on.
 
 The card is a palette image: each pair has :data:`_SHADES` entries, from the background to the colour, so
-anti-aliased text is drawn exactly, and the PNG is a third the size and encodes several times faster than
-one of full colour."""
+anti-aliased text is drawn exactly, and the PNG is half the size and encodes several times faster than one
+of full colour."""
 _SHADES = 32
 
 _MARGIN = 80
@@ -150,11 +149,11 @@ def study_card_path(slug: str) -> str:
 
 def card_alt(card: Card) -> str:
     """The card in words, for the image's alternative text."""
-    parts = [f"{card.site_name}: “{_plain(card.headline)}”"]
+    parts = [f"{_plain(card.site_name)}: “{_plain(card.headline)}”"]
     if card.tags:
         parts.append(", ".join(map(_plain, card.tags)))
     if card.date:
-        parts.append(card.date)
+        parts.append(_plain(card.date))
     return "; ".join(parts)
 
 
@@ -237,7 +236,7 @@ def _text(
     xy: tuple[int, int],
     text: str,
     font: ImageFont.FreeTypeFont,
-    ink: tuple[Colour, Colour],
+    ink: tuple[_Colour, _Colour],
     anchor: str = "la",
 ) -> None:
     """Draw ``text`` in the ink's colour, anti-aliased over the ink's background, which must be under it.
@@ -252,7 +251,7 @@ def _text(
     draw.text(xy, text, font=font, fill=first + _SHADES - 1, anchor=anchor)
 
 
-def _solid(colour: Colour) -> int:
+def _solid(colour: _Colour) -> int:
     """The palette number of a colour drawn without blending (a background, or an ink's full strength)."""
     for number, (ink, background) in enumerate(_INKS):
         if background == colour:
@@ -367,9 +366,10 @@ def _plain(text: str) -> str:
 
 
 @cache
-def _tools() -> list[object]:
-    """What draws the cards: the drawing's version, Pillow, the fonts, and the libraries Pillow draws and packs with."""
-    return [CARD_VERSION, version("pillow"), version("pymupdf-fonts"), *map(features.version, ("freetype2", "zlib"))]
+def _tools() -> list[str | None]:
+    """What draws the cards: this module's code, Pillow, the fonts, and the libraries Pillow draws and packs with."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return [code, version("pillow"), version("pymupdf-fonts"), *map(features.version, ("freetype2", "zlib"))]
 
 
 @cache
