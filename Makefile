@@ -54,4 +54,4 @@ lock: $(STAMP)  ## re-pin every dependency after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable | sed '1i # Exact versions of everything the project and its tests use.\n# Regenerate: make lock' > requirements.lock
 
 clean:
-	rm -rf site .site-* $(VENV) node_modules
+	rm -rf site .site-* .cache $(VENV) node_modules

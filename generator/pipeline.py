@@ -16,6 +16,7 @@ from generator.errors import ContentError, Problem
 from generator.read.content import Content, StudyCache, StudyRecord, load_content
 from generator.read.pages import page_markdown
 from generator.read.vocabulary import DESIGNS
+from generator.render.cards import CardStore
 from generator.render.handwritten import page_html
 from generator.render.pages import GeneratedPage, SiteOptions, build_files, build_pages
 from generator.render.templates import TEMPLATES_DIR
@@ -41,20 +42,23 @@ def generate(
     related: RelatedConfig | None = None,
     page_cache: dict[str, GeneratedPage] | None = None,
     study_cache: StudyCache | None = None,
+    card_store: CardStore | None = None,
 ) -> Generated:
     """Load and validate the content under ``root`` and generate every page and file.
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
     the contract; nothing is generated then.  ``page_cache`` lets repeated
     builds (``mkdocs serve``) reuse study pages whose inputs did not change,
-    and ``study_cache`` study files that did not change.
+    ``study_cache`` study files that did not change, and ``card_store``
+    social cards drawn before.
     """
     with collector_paused():
         content = load_content(root, cache=study_cache)
         lists = related_lists(content, related, drafts=options.drafts)
         pages = build_pages(content, options, lists, page_cache)
         written = written_pages(content, {page.src for page in pages})
-        return Generated(content, lists, pages, build_files(content, options, lists), written)
+        files = build_files(content, options, lists, card_store)
+        return Generated(content, lists, pages, files, written)
 
 
 def templates_for(root: Path) -> Path:

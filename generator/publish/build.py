@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.pipeline import Generated
-from generator.render.pages import GeneratedPage, SiteOptions, default_head
-from generator.render.structured import site_head_html
+from generator.render.pages import GeneratedPage, SiteOptions, default_head, site_image
+from generator.render.structured import SocialImage, site_head_html
 
 __all__ = ["Build"]
 
@@ -30,6 +30,8 @@ class Build:
     comments: bool = False
     """Whether the pages load giscus comments."""
     site_name: str = ""
+    site_image: SocialImage | None = None
+    """The social card of the pages that are not studies."""
     held: dict[str, str] = field(default_factory=dict)
     """Page HTML kept from ``on_page_markdown`` for ``on_page_content`` of the MkDocs run under way."""
 
@@ -45,6 +47,7 @@ class Build:
             checked={Path(page.file).name: page.text for page in generated.content.pages},
             comments=options.comments is not None,
             site_name=options.site_name,
+            site_image=site_image(options),
         )
 
     def again(self) -> Build:
@@ -80,8 +83,8 @@ class Build:
         """The page's extra ``<head>``: feed links, structured data, OpenGraph and Twitter tags.
 
         A hand-written page gets the site's feed links and OpenGraph tags from its own ``page_url``,
-        ``title`` and ``description`` (what MkDocs read from its front matter).
+        ``title`` and ``description`` (what MkDocs read from its front matter), and the site's card.
         """
         if src in self.heads:
             return self.heads[src]
-        return site_head_html(page_url, self.site_name, title, description) + default_head(src)
+        return site_head_html(page_url, self.site_name, title, description, self.site_image) + default_head(src)

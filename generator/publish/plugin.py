@@ -31,6 +31,7 @@ from generator.errors import ContentError
 from generator.pipeline import generate
 from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
+from generator.publish.cardcache import CARD_CACHE, CardCache
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
 from generator.publish.files import add_files, add_generated, date_pages, docs_problems
 from generator.publish.policy import PagePolicy
@@ -88,8 +89,10 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
         preview = self.session.preview
         related = self.config.related.related_config()
+        page_cache, study_cache = preview.caches() if preview else (None, None)
+        cards = CardCache(root / CARD_CACHE, preview.cards if preview else {})
         try:
-            generated = generate(root, options, related, *(preview.caches() if preview else (None, None)))
+            generated = generate(root, options, related, page_cache, study_cache, cards)
         except ContentError as error:
             last = preview.keep_serving(error) if preview else None
             if last is None:

@@ -54,6 +54,8 @@ class Preview:
     """`mkdocs serve --dirty`: MkDocs renders again only the pages whose text changed."""
     page_cache: dict[str, GeneratedPage] = field(default_factory=dict)
     study_cache: StudyCache = field(default_factory=dict)
+    cards: dict[str, bytes] = field(default_factory=dict)
+    """Social cards drawn while serving, by key (they are also kept on disk)."""
     previous: dict[str, str] = field(default_factory=dict)
     """The text of each generated page MkDocs built last time, by source path."""
     last: Build | None = None

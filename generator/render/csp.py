@@ -36,7 +36,12 @@ _NOT_EXECUTED = re.compile(r"""\b(src=|type=["']?application/(ld\+)?json)""", re
 def policy(script_hashes: Iterable[str], *, comments: bool, wasm: bool = False) -> str:
     """The policy text for a page whose allowed inline scripts have ``script_hashes``.
 
-    ``wasm`` allows WebAssembly, which the search page's index reader needs.
+    ``wasm`` allows WebAssembly, which the search page's index reader needs.  Pagefind compiles it in a
+    web worker, which this ``<meta>`` policy does not govern, and falls back to the page itself when the
+    worker cannot start; only that fallback needs ``'wasm-unsafe-eval'`` (Chromium 150: with
+    ``worker-src 'none'`` added, search finds nothing without it and works with it).  The Nu Html
+    Checker reports the keyword as an error because its CSP parser (Salvation) predates it
+    (shapesecurity/salvation#260); it is CSP Level 3 and every current browser knows it.
     """
     sources = ["'self'", *(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))]
     sources += ["'wasm-unsafe-eval'"] * wasm + [GISCUS_ORIGIN] * comments

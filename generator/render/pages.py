@@ -30,6 +30,18 @@ from generator.read.content import Content, StudyRecord
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
 from generator.read.vocabulary import BLINDINGS, DESIGNS
+from generator.render.cards import (
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    SITE_CARD,
+    Card,
+    CardStore,
+    card_alt,
+    card_files,
+    site_card,
+    study_card,
+    study_card_path,
+)
 from generator.render.evidence import (
     BIBTEX_FILE,
     RIS_FILE,
@@ -53,7 +65,7 @@ from generator.render.searchterms import (
     FILTER_YEAR,
     search_terms,
 )
-from generator.render.structured import head_html, site_head_html
+from generator.render.structured import SocialImage, head_html, site_head_html
 from generator.render.templates import TEMPLATES_DIR, format_date, render_page, templates_signature
 from generator.urls import (
     absolute_url,
@@ -69,7 +81,16 @@ from generator.urls import (
     year_src,
 )
 
-__all__ = ["Comments", "GeneratedPage", "RelatedLink", "SiteOptions", "build_files", "build_pages", "default_head"]
+__all__ = [
+    "Comments",
+    "GeneratedPage",
+    "RelatedLink",
+    "SiteOptions",
+    "build_files",
+    "build_pages",
+    "default_head",
+    "site_image",
+]
 
 
 class RelatedLink(Protocol):
@@ -191,15 +212,23 @@ def build_pages(
 
 
 def build_files(
-    content: Content, options: SiteOptions, related: Mapping[str, Sequence[RelatedLink]]
+    content: Content,
+    options: SiteOptions,
+    related: Mapping[str, Sequence[RelatedLink]],
+    cards: CardStore | None = None,
 ) -> dict[str, str | bytes]:
-    """Files that are not pages, by path in the site: citations, feeds and open data.
+    """Files that are not pages, by path in the site: citations, social cards, feeds and open data.
 
-    Feeds and open data never include drafts, even in a preview with drafts.
+    Feeds and open data never include drafts, even in a preview with drafts.  Social cards drawn
+    before are taken from ``cards``, and those drawn now are put in it.
     """
     files: dict[str, str | bytes] = {}
-    for record in content.visible(drafts=options.drafts):
+    visible = content.visible(drafts=options.drafts)
+    for record in visible:
         files.update(citation_files(record))
+    wanted = {study_card_path(record.slug): study_card(record, content, options.site_name) for record in visible}
+    wanted[SITE_CARD] = site_card(options.site_name, options.site_description)
+    files.update(card_files(wanted, cards))
     published = content.visible()
     files.update(site_feeds(published, content, options.site_url, options.site_name))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
@@ -214,6 +243,15 @@ def default_head(src: str) -> str:
     return _link_tags(feed_links(src, None))
 
 
+def site_image(options: SiteOptions) -> SocialImage:
+    """The social card of every page that is not a study: the site's name and description."""
+    return _social_image(options, SITE_CARD, site_card(options.site_name, options.site_description))
+
+
+def _social_image(options: SiteOptions, path: str, card: Card) -> SocialImage:
+    return SocialImage(absolute_url(options.site_url, path), CARD_WIDTH, CARD_HEIGHT, card_alt(card))
+
+
 def _site_head(
     src: str,
     options: SiteOptions,
@@ -222,7 +260,8 @@ def _site_head(
     feeds: Sequence[tuple[str, str, str]] | None = None,
 ) -> str:
     """The <head> of a page that is not a study: OpenGraph and Twitter tags, and its feed links."""
-    social = site_head_html(absolute_url(options.site_url, src), options.site_name, title, description or None)
+    page_url = absolute_url(options.site_url, src)
+    social = site_head_html(page_url, options.site_name, title, description or None, site_image(options))
     return social + _link_tags(feeds if feeds is not None else feed_links(src, None))
 
 
@@ -362,9 +401,10 @@ def _render_study(
     }
     meta = {"title": study.title, "description": study.summary, "hide": ["toc"]}
     page_url = absolute_url(options.site_url, src)
+    card = _social_image(options, study_card_path(record.slug), study_card(record, content, options.site_name))
     head = "\n".join(
         [
-            head_html(record, content, page_url, options.site_name),
+            head_html(record, content, page_url, options.site_name, card),
             _link_tags(feed_links(src, study.condition, condition_name=condition.name)),
         ]
     )

@@ -4,7 +4,9 @@
 (a ``MedicalScholarlyArticle`` about the study's conditions whose main entity
 is the study, citing the source article), OpenGraph and Twitter card meta
 tags.  :func:`site_head_html` gives the OpenGraph and Twitter tags of any
-other page.  The canonical link is the theme's job and is not repeated here.
+other page.  A page with a :class:`SocialImage` (its social card) names it in
+both, and in the JSON-LD, and asks for Twitter's large card.  The canonical
+link is the theme's job and is not repeated here.
 
 The vocabulary follows schema.org: ``MedicalTrial`` with ``trialDesign``
 members (the design's and the blinding's, PlaceboControlledTrial,
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import urljoin
@@ -39,7 +42,7 @@ from generator.render.jsontext import json_text
 from generator.text import NOT_IN_ATTRIBUTE
 from generator.urls import condition_src, relative_href, study_src
 
-__all__ = ["head_html", "json_ld", "site_head_html", "script_json"]
+__all__ = ["SocialImage", "head_html", "json_ld", "site_head_html", "script_json"]
 
 SCHEMA = "https://schema.org/"
 
@@ -56,15 +59,28 @@ _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 # --------------------------------------------------------------------------- public API
 
 
-def head_html(record: StudyRecord, content: Content, page_url: str, site_name: str) -> str:
+@dataclass(frozen=True)
+class SocialImage:
+    """The image a link preview shows: its absolute address, its size in pixels and what it shows, in words."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def head_html(
+    record: StudyRecord, content: Content, page_url: str, site_name: str, image: SocialImage | None = None
+) -> str:
     """The ``<head>`` additions of a study page: JSON-LD, OpenGraph and Twitter card tags.
 
     ``page_url`` is the page's absolute address (``site_url`` +
     ``studies/<slug>/``); with an empty ``page_url`` the URL fields are left out.
+    ``image`` is the study's social card.
     """
     study = record.study
-    data = json_ld(record, content, page_url, site_name)
-    meta = _social_meta("article", study.title, study.summary, page_url, site_name)
+    data = json_ld(record, content, page_url, site_name, image)
+    meta = _social_meta("article", study.title, study.summary, page_url, site_name, image)
     modified = study.updated or study.published
     meta += [
         ("property", "article:published_time", study.published.isoformat()),
@@ -76,13 +92,17 @@ def head_html(record: StudyRecord, content: Content, page_url: str, site_name: s
     return "\n".join([script_json(data), *_meta_tags(meta)]) + "\n"
 
 
-def site_head_html(page_url: str, site_name: str, title: str, description: str | None = None) -> str:
+def site_head_html(
+    page_url: str, site_name: str, title: str, description: str | None = None, image: SocialImage | None = None
+) -> str:
     """OpenGraph and Twitter card tags for a page that is not a study (home, listings, hand-written pages)."""
-    return "\n".join(_meta_tags(_social_meta("website", title, description, page_url, site_name))) + "\n"
+    return "\n".join(_meta_tags(_social_meta("website", title, description, page_url, site_name, image))) + "\n"
 
 
-def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str) -> dict[str, Any]:
-    """The schema.org description of a study page, as a JSON-ready dictionary."""
+def json_ld(
+    record: StudyRecord, content: Content, page_url: str, site_name: str, image: SocialImage | None = None
+) -> dict[str, Any]:
+    """The schema.org description of a study page, as a JSON-ready dictionary (``image``: its social card)."""
     study = record.study
     modified = study.updated or study.published
     article: dict[str, Any] = {
@@ -98,6 +118,8 @@ def json_ld(record: StudyRecord, content: Content, page_url: str, site_name: str
     }
     if page_url:
         article |= {"url": page_url, "mainEntityOfPage": page_url}
+    if image:
+        article["image"] = {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
     if authors := _authors(study, content):
         article["author"] = authors
     if study.topics:
@@ -241,7 +263,7 @@ def _citation(source: Source | None) -> dict[str, Any] | None:
 
 
 def _social_meta(
-    kind: str, title: str, description: str | None, page_url: str, site_name: str
+    kind: str, title: str, description: str | None, page_url: str, site_name: str, image: SocialImage | None
 ) -> list[tuple[str, str, str]]:
     """OpenGraph and Twitter card tags as (attribute, name, content)."""
     meta = [("property", "og:type", kind), ("property", "og:title", title)]
@@ -249,10 +271,20 @@ def _social_meta(
         meta.append(("property", "og:description", description))
     if page_url:
         meta.append(("property", "og:url", page_url))
-    meta += [("property", "og:site_name", site_name), ("name", "twitter:card", "summary")]
+    if image:
+        meta += [
+            ("property", "og:image", image.url),
+            ("property", "og:image:width", str(image.width)),
+            ("property", "og:image:height", str(image.height)),
+            ("property", "og:image:alt", image.alt),
+        ]
+    meta.append(("property", "og:site_name", site_name))
+    meta.append(("name", "twitter:card", "summary_large_image" if image else "summary"))
     meta.append(("name", "twitter:title", title))
     if description:
         meta.append(("name", "twitter:description", description))
+    if image:
+        meta += [("name", "twitter:image", image.url), ("name", "twitter:image:alt", image.alt)]
     return meta
 
 

@@ -40,6 +40,22 @@ def url_of(site: Path, path: Path) -> str:
     return SITE_URL + path.parent.relative_to(site).as_posix().removeprefix(".") + ("/" * (path.parent != site))
 
 
+def site_file(site: Path, url: str) -> Path:
+    """The file of the built site that ``url`` (an address on the site) names."""
+    assert url.startswith(SITE_URL), url
+    return site / url.removeprefix(SITE_URL)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """The size of the PNG at ``path``, as Pillow reads it (which fails for anything but a whole image)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+        assert image.format == "PNG", path
+        return image.size
+
+
 def json_ld_of(html: str) -> list[dict]:
     import extruct
 
@@ -136,6 +152,9 @@ def test_every_study_page_has_one_article_whose_publisher_and_team_are_organisat
         assert article["url"] == url_of(site, path)
         assert article["publisher"] == {"@type": "Organization", "name": "Rheum Evidence", "url": SITE_URL}
         assert [author["@type"] for author in article["author"]] == ["Organization"], path
+        image = article["image"]
+        assert image["@type"] == "ImageObject" and image["url"] == url_of(site, path) + "card.png", path
+        assert png_size(site_file(site, image["url"])) == (image["width"], image["height"]) == (1200, 630), path
 
 
 # --------------------------------------------------------------------------- citation downloads
@@ -195,7 +214,7 @@ def test_every_page_type_has_opengraph_and_twitter_tags_for_its_own_address(site
     import extruct
     import lxml.html
 
-    kinds = set()
+    kinds, cards = set(), set()
     for path in html_pages(site):
         html = path.read_text(encoding="utf-8")
         [graph] = extruct.extract(html, syntaxes=["opengraph"], uniform=True)["opengraph"]
@@ -205,10 +224,16 @@ def test_every_page_type_has_opengraph_and_twitter_tags_for_its_own_address(site
         kinds.add(graph["@type"])
         document = lxml.html.fromstring(html)
         assert document.xpath("//link[@rel='canonical']/@href") == [url], path
-        assert document.xpath("//meta[@name='twitter:card']/@content") == ["summary"], path
+        assert document.xpath("//meta[@name='twitter:card']/@content") == ["summary_large_image"], path
+        image = graph["og:image"]
+        assert document.xpath("//meta[@name='twitter:image']/@content") == [image], path
+        assert png_size(site_file(site, image)) == (int(graph["og:image:width"]), int(graph["og:image:height"])), path
+        assert graph["og:image:alt"].startswith("Rheum Evidence: “"), path
+        cards.add(image.removeprefix(SITE_URL))
         assert len(document.xpath("//meta[@property='og:title']")) == 1, path  # once, not also from the theme
         assert document.xpath("//link[@type='application/atom+xml']/@title")[0] == "All studies (Atom)", path
     assert kinds == {"article", "website"}
+    assert cards == {"assets/card.png"} | {f"studies/{record.slug}/card.png" for record in SEED.visible()}
     home = extruct.extract((site / "index.html").read_text(encoding="utf-8"), syntaxes=["opengraph"], uniform=True)
     assert home["opengraph"][0]["og:title"] == "Rheum Evidence"
     assert home["opengraph"][0]["og:description"] == "Rheumatology research in brief, with the numbers that matter."

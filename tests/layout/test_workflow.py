@@ -1,9 +1,10 @@
-"""The GitHub workflow: the runner image's own Chromium, pip and npm each installed once with a cache, ProperDocs too."""
+"""The GitHub workflow: the runner image's own Chromium, pip and npm each installed once with a cache, ProperDocs too; social cards kept between deploys."""
 
 from __future__ import annotations
 
 import yaml
 
+from generator.publish.cardcache import CARD_CACHE
 from tests.conftest import ROOT
 
 WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
@@ -65,3 +66,12 @@ def test_the_site_must_build_the_same_with_properdocs_before_it_deploys() -> Non
     assert "benchmarks.properdocs_same --properdocs .venv-properdocs/bin/properdocs" in text
     assert set(JOBS["deploy"]["needs"]) == {"check", "continuity"}
     assert "properdocs" not in (ROOT / "requirements.lock").read_text(encoding="utf-8")
+
+
+def test_a_deploy_reuses_the_social_cards_earlier_deploys_drew() -> None:
+    [cache] = uses("deploy", "actions/cache")
+    assert cache["with"]["path"] == CARD_CACHE
+    assert cache["with"]["key"] == "social-cards-${{ github.sha }}"  # saved anew by every deploy
+    assert cache["with"]["restore-keys"] == "social-cards-"  # the newest earlier one is restored
+    build = next(step for step in steps("deploy") if step.get("name") == "Build")
+    assert steps("deploy").index(cache) < steps("deploy").index(build)

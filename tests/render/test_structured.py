@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.read.vocabulary import DESIGN_KEYS
-from generator.render.structured import head_html, json_ld, script_json, site_head_html
+from generator.render.structured import SocialImage, head_html, json_ld, script_json, site_head_html
 from tests.factories import SEED, SITE_NAME, SITE_URL, content, hostile, record, seed_record
 
 IL2_URL = SITE_URL + "studies/low-dose-il2-sle/"
@@ -376,6 +376,37 @@ def test_site_head_html():
         "twitter:description": "Rheumatology research in brief.",
     }
     assert "og:description" not in site_head_html(SITE_URL, SITE_NAME, "Home")
+
+
+IMAGE = SocialImage(IL2_URL + "card.png", 1200, 630, "Rheum Evidence: “Low-Dose IL-2 Effective in Lupus”")
+
+
+def test_a_page_with_a_card_names_it_for_link_previews_and_asks_for_the_large_card():
+    item = seed_record("low-dose-il2-sle")
+    data, meta = parse(head_html(item, SEED, IL2_URL, SITE_NAME, IMAGE))
+    assert meta_values(meta, "og:image") == meta_values(meta, "twitter:image") == [IMAGE.url]
+    assert meta_values(meta, "og:image:width") == ["1200"] and meta_values(meta, "og:image:height") == ["630"]
+    assert meta_values(meta, "og:image:alt") == meta_values(meta, "twitter:image:alt") == [IMAGE.alt]
+    assert meta_values(meta, "twitter:card") == ["summary_large_image"]
+    assert data["image"] == {"@type": "ImageObject", "url": IMAGE.url, "width": 1200, "height": 630}
+    html = site_head_html(SITE_URL, SITE_NAME, "Home", None, IMAGE)
+    values = {(e.get("property") or e.get("name")): e.get("content") for e in lxml.html.fragments_fromstring(html)}
+    assert values["og:image"] == values["twitter:image"] == IMAGE.url
+    assert values["twitter:card"] == "summary_large_image"
+
+
+def test_without_a_card_there_is_no_image():
+    data, meta = il2()
+    assert "image" not in data and meta_values(meta, "og:image") == meta_values(meta, "twitter:image") == []
+
+
+def test_a_card_whose_text_is_markup_stays_inside_its_attribute():
+    alt = "Site: “\"><script>alert(1)</script> & 'x'”"
+    html = site_head_html(SITE_URL, SITE_NAME, "Home", None, SocialImage(SITE_URL + "card.png", 1200, 630, alt))
+    document = lxml.html.document_fromstring(f"<html><head>{html}</head><body></body></html>")
+    assert document.xpath("//script") == []
+    assert document.xpath("//meta[@property='og:image:alt']/@content") == [alt]
+    assert document.xpath("//meta[@name='twitter:image:alt']/@content") == [alt]
 
 
 # --------------------------------------------------------------------------- any text at all

@@ -537,6 +537,14 @@ def test_built_study_page_shows_text_as_text(hostile_site: Path, slug: str) -> N
     raw = (hostile_site / "studies" / slug / "index.html").read_text(encoding="utf-8")
     json_ld = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in json_ld and ">" not in json_ld
+    # The social card: its alternative text is the title as text, its address the card drawn beside the page.
+    [alt] = html.xpath("//head/meta[@property='og:image:alt']/@content")
+    shown = " ".join("".join(char for char in title if char.isprintable() or char.isspace()).split())
+    assert alt.startswith(f"Rheum Evidence: “{shown}”;")
+    assert html.xpath("//head/meta[@name='twitter:image:alt']/@content") == [alt]
+    [image] = html.xpath("//head/meta[@property='og:image']/@content")
+    assert image.endswith(f"/studies/{slug}/card.png") and data["image"]["url"] == image
+    assert (hostile_site / "studies" / slug / "card.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_feeds_stay_well_formed_whatever_the_characters(hostile_site: Path) -> None:
