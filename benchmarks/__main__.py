@@ -37,6 +37,7 @@ SEARCH_SIZES = (1_000, 10_000)  # issue 15: report the search payload at 1k and 
 SERVE_SIZE = 1_000
 COMPARED = 2_000  # the issue's targets against bare MkDocs + Material and Hugo are stated at 2,000 studies
 BEST_OF_TWO = 2_000  # a full run builds up to this size twice and keeps the faster (small builds are noisy)
+BUILDERS = {"build": "our mkdocs build", "plain": "bare MkDocs + Material build", "hugo": "Hugo build"}
 MiB = 1024**2
 GB2 = 2 * 1024**3
 KB500 = 500_000
@@ -102,7 +103,7 @@ def timed_builds(size: int, root: Path, others: dict[str, Path], repeats: int, e
     runs: dict[str, list[Any]] = {name: [] for name in builders}
     for round_ in range(1, repeats + 1):
         for name, build in list(builders.items()):  # interleaved, so that the machine's load falls on all alike
-            log(f"{size:,} studies: {name} build, round {round_} of {repeats}")
+            log(f"{size:,} studies: {BUILDERS[name]}, round {round_} of {repeats}")
             run = attempt(f"{name} build {size}", errors, build)
             if run is None:
                 del builders[name]  # an error once is reported once
