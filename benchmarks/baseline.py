@@ -13,7 +13,7 @@ import yaml
 from .project import REPO, SITE_URL, Run, checked, run_measured
 
 BASELINE_NOTE = (
-    "baseline = `python -m generator export` tree built by bare MkDocs + Material (same theme settings, nav and "
+    "exported tree = `python -m generator export` tree built by bare MkDocs + Material (same theme settings, nav and "
     "Markdown extensions; no rheum-evidence plugin, no custom_dir; the theme's search plugin is off because our "
     "build uses Pagefind instead)"
 )
