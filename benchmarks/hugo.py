@@ -16,6 +16,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -35,8 +36,9 @@ def hugo() -> str | None:
     return shutil.which("hugo")
 
 
+@cache  # asked by the header and the table
 def version() -> str:
-    """Hugo's version, e.g. ``v0.111.3``."""
+    """Hugo's version, e.g. ``v0.111.3+extended``."""
     found = hugo()
     if found is None:
         return "not installed"

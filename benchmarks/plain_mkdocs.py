@@ -24,7 +24,7 @@ import yaml
 
 from generator.urls import topic_slug
 
-from .baseline import _Loader
+from .baseline import EnvLoader
 from .plain_markdown import PlainStudy, condition_names, write
 from .project import REPO, SITE_URL, Run, checked, run_measured
 
@@ -40,7 +40,7 @@ NOTE = (
 
 def config(project_config: Path) -> dict:
     """A minimal mkdocs.yml: the project's theme without custom_dir, its Markdown extensions, Material search."""
-    project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
+    project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=EnvLoader)  # a SafeLoader
     return {
         "site_name": project["site_name"],
         "site_url": SITE_URL,
