@@ -13,7 +13,7 @@ import yaml
 from .project import REPO, SITE_URL, Run, checked, run_measured
 
 BASELINE_NOTE = (
-    "baseline = `python -m generator export` tree built by bare MkDocs + Material (same theme settings, nav and "
+    "exported tree = `python -m generator export` tree built by bare MkDocs + Material (same theme settings, nav and "
     "Markdown extensions; no rheum-evidence plugin, no custom_dir; the theme's search plugin is off because our "
     "build uses Pagefind instead)"
 )
@@ -27,7 +27,7 @@ class Baseline:
     build: Run
 
 
-class _Loader(yaml.SafeLoader):
+class EnvLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, taking an ``!ENV [NAME, default]`` value as its default."""
 
 
@@ -38,12 +38,12 @@ def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return None
 
 
-_Loader.add_constructor("!ENV", _env)
+EnvLoader.add_constructor("!ENV", _env)
 
 
 def baseline_config(project_config: Path) -> dict[str, Any]:
     """A minimal mkdocs.yml for the exported tree: the project's theme, nav and Markdown, nothing else."""
-    project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
+    project = yaml.load(project_config.read_text(encoding="utf-8"), Loader=EnvLoader)  # a SafeLoader
     theme = {key: value for key, value in project["theme"].items() if key != "custom_dir"}
     config = {
         "site_name": project["site_name"],

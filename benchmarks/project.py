@@ -24,12 +24,18 @@ class Run:
     peak_rss: int  # bytes
     returncode: int
     output: str
+    cpu_seconds: float = 0.0  # user + system time of the tree: what a loaded machine does not inflate as much
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment of every child: no MkDocs 2 banner, a fixed site URL."""
+    """The environment of every child: no MkDocs 2 banner, a fixed site URL, this checkout's code first.
+
+    The checkout goes on PYTHONPATH because a virtual environment shared between git worktrees has its
+    editable install pointing at one of them: the plugin would otherwise be another tree's code.
+    """
     env = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
-    env.update(NO_MKDOCS_2_WARNING="1", SITE_URL=SITE_URL, PYTHONDONTWRITEBYTECODE="1")
+    path = os.pathsep.join(part for part in (str(REPO), env.get("PYTHONPATH", "")) if part)
+    env.update(NO_MKDOCS_2_WARNING="1", SITE_URL=SITE_URL, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=path)
     env.update(extra)
     return env
 
@@ -45,7 +51,8 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = Non
     process.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(encoding="utf-8", errors="replace")
     log.unlink()
-    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, output, cpu)
 
 
 def checked(run: Run, what: str) -> Run:
@@ -93,7 +100,7 @@ class SiteSizes:
 
 
 def site_sizes(site: Path) -> SiteSizes:
-    """Sizes of the study pages and of the whole built site."""
+    """Sizes of the study pages (``studies/*/index.html``) and of every file of the built site."""
     pages = [path.stat().st_size for path in (site / "studies").glob("*/index.html")]
     disk = apparent = 0
     for folder, _, names in os.walk(site):

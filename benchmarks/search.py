@@ -15,9 +15,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from benchmarks.browser import CHROMIUM_ARGS, chromium
 
-# A result counts once its title link is in the page: Pagefind UI shows empty placeholders
-# (`.pagefind-ui__result` with a loading skeleton) before each result's fragment has arrived.
-RESULT = ".pagefind-ui__result .pagefind-ui__result-link"
+# A result counts once its title link is in the page: the search page's own reader
+# (templates/overrides/assets/search-page.js) adds it when the result's fragment has arrived.
+RESULT = ".re-search__result a.re-search__link"
 
 # Records when the first result is in the page (page clock; timeOrigin converts it to wall-clock ms).
 MARK_FIRST_RESULT = """
