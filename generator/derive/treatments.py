@@ -57,14 +57,23 @@ def treatments(record: StudyRecord, drugs: Mapping[str, Drug], classes: Mapping[
 
 def _names(text: str, keyed: str, names: Iterable[str]) -> bool:
     for name in names:
-        if is_abbreviation(name):
-            if _as_written(name).search(text):
+        pattern, key = _matcher(name)
+        if pattern is not None:
+            if pattern.search(text):
                 return True
-        elif (key := term_key(name)) and f" {key} " in keyed:
+        elif key and key in keyed:
             return True
     return False
 
 
-@lru_cache(maxsize=4096)
-def _as_written(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])")
+@lru_cache(maxsize=8192)
+def _matcher(name: str) -> tuple[re.Pattern[str] | None, str]:
+    """How ``name`` is found: as written (an abbreviation), else by its padded :func:`term_key`.
+
+    Cached: every study is matched against the whole vocabulary, and keying the same names again for each
+    study was most of the generator's time on a large site.
+    """
+    if is_abbreviation(name):
+        return re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])"), ""
+    key = term_key(name)
+    return None, f" {key} " if key else ""
