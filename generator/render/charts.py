@@ -344,9 +344,8 @@ def _text(
     if limit is not None and len(text) > limit:
         shown, tooltip = text[: limit - 1].rstrip() + "\u2026", f"<title>{_xml(text)}</title>"
     bold = f' font-weight="{weight}"' if weight else ""
-    return (
-        f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{bold}>{tooltip}{_xml(shown)}</text>'
-    )
+    aligned = f' text-anchor="{anchor}"' if anchor != "start" else ""  # start is SVG's default
+    return f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}"{aligned}{bold}>{tooltip}{_xml(shown)}</text>'
 
 
 def _line(
