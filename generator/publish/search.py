@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -60,8 +61,9 @@ class PageIndex:
     out of a site that has such pages anyway.  The service's protocol (JSON in
     base64, each message followed by a comma) is spoken here rather than through
     the ``pagefind`` package's client, which reads one reply per 100 ms: about
-    100 s for a thousand pages.  A reader thread takes the replies as they
-    come, so neither side ever waits on a full pipe.
+    100 s for a thousand pages.  A writer thread sends the pages, so the build
+    never waits while Pagefind catches up, and a reader thread takes the
+    replies as they come, so neither side ever waits on a full pipe.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], errors: IO[bytes]):
@@ -70,8 +72,11 @@ class PageIndex:
         self.sent = 0
         self.replies: dict[int, dict[str, Any]] = {}
         self.replied = threading.Condition()
+        self.outbox: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
         self.reader = threading.Thread(target=self._read, daemon=True)
+        self.writer = threading.Thread(target=self._write, daemon=True)
         self.reader.start()
+        self.writer.start()
         self.index_id = 0
 
     @classmethod
@@ -109,6 +114,7 @@ class PageIndex:
 
     def close(self) -> None:
         """Stop Pagefind (a build that failed writes no index)."""
+        self.outbox.put(None)
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
@@ -117,15 +123,19 @@ class PageIndex:
                 stream.close()
 
     def _send(self, payload: dict[str, Any]) -> int:
+        """Queue a message for Pagefind; its id."""
         self.sent += 1
-        message = json.dumps({"message_id": self.sent, "payload": payload}).encode("utf-8")
+        self.outbox.put({"message_id": self.sent, "payload": payload})
+        return self.sent
+
+    def _write(self) -> None:
         assert self.process.stdin is not None
         try:
-            self.process.stdin.write(base64.b64encode(message) + b",")
-            self.process.stdin.flush()
-        except OSError:
-            raise SearchIndexError(f"the search index could not be built: {self._stopped()}") from None
-        return self.sent
+            while (message := self.outbox.get()) is not None:
+                self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+                self.process.stdin.flush()
+        except OSError:  # Pagefind stopped: the reader sees its output end, and whoever waits for a reply is told
+            pass
 
     def _wait(self, message_id: int) -> dict[str, Any]:
         with self.replied:
