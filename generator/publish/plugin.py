@@ -32,7 +32,7 @@ from generator.pipeline import generate
 from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
-from generator.publish.files import add_files, add_generated, date_pages, docs_problems
+from generator.publish.files import add_files, add_generated, date_pages, docs_problems, html_pages
 from generator.publish.frames import Frames
 from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
@@ -117,6 +117,11 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             preview.remember(self.build.pages)
             add_files(files, config, preview.banner_files())
         return files
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Generated pages outside the navigation get pages that convert no Markdown (their HTML is made)."""
+        html_pages(files, config, self.build)
+        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""

@@ -118,6 +118,8 @@ class PageIndex:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        self.reader.join()  # its output ended with the process; the writer ends at the None or a broken pipe
+        self.writer.join()
         for stream in (self.process.stdin, self.process.stdout, self.errors):
             if stream is not None:
                 stream.close()
