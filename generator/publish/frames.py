@@ -31,7 +31,7 @@ from typing import Any
 
 import jinja2
 
-__all__ = ["FILLED_TEMPLATE", "Frame", "Frames", "compact", "frame_of"]
+__all__ = ["FILLED_TEMPLATE", "Frame", "Frames", "compact", "frame_of", "group_of", "page_values"]
 
 FILLED_TEMPLATE = "rheum-evidence/filled.html"
 """The template MkDocs renders for a framed page: the page as the frames made it."""
