@@ -19,6 +19,7 @@ from generator.read.vocabulary import DESIGNS
 from generator.render.cards import CardStore
 from generator.render.handwritten import page_html
 from generator.render.pages import GeneratedPage, SiteOptions, build_files, build_pages
+from generator.render.parallel import map_in_processes
 from generator.render.templates import TEMPLATES_DIR
 
 __all__ = ["Generated", "condition_terms", "export", "generate", "related_inputs", "related_lists", "templates_for"]
@@ -53,7 +54,7 @@ def generate(
     social cards drawn before.
     """
     with collector_paused():
-        content = load_content(root, cache=study_cache)
+        content = load_content(root, cache=study_cache, spread=map_in_processes)
         lists = related_lists(content, related, drafts=options.drafts)
         pages = build_pages(content, options, lists, page_cache)
         written = written_pages(content, {page.src for page in pages})

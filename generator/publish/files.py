@@ -10,13 +10,15 @@ from typing import cast
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator.errors import Problem
 from generator.publish.build import Build
 from generator.read.confine import PAGES
 from generator.render.pages import GeneratedPage
 
-__all__ = ["PageFile", "add_files", "add_generated", "date_pages", "docs_problems"]
+__all__ = ["HtmlPage", "PageFile", "add_files", "add_generated", "date_pages", "docs_problems", "html_pages"]
 
 
 class PageFile(File):
@@ -46,6 +48,33 @@ class PageFile(File):
     def is_modified(self) -> bool:
         """Whether the page's text changed since MkDocs last built it (asked only by ``--dirty`` builds)."""
         return self.modified
+
+
+class HtmlPage(Page):
+    """A generated page outside the navigation, whose HTML the generator made: MkDocs converts no Markdown for it.
+
+    MkDocs sets up a Markdown converter with every extension for each page it
+    reads, about a millisecond a page even for the empty text the plugin
+    leaves it (``on_page_markdown``); this page skips that and has what the
+    conversion of nothing would give.  ``on_page_content`` then puts the
+    generator's HTML in, as for every other page.  Subclassing :class:`Page`
+    for pages a plugin makes is what Material's own blog plugin does.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        """What converting no Markdown gives: no content, no headings, no anchors, no links."""
+        self.content = ""
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
+
+
+def html_pages(files: Files, config: MkDocsConfig, build: Build) -> None:
+    """Give the generated pages that are in no navigation an :class:`HtmlPage` (MkDocs makes the others' pages)."""
+    for file in files.documentation_pages():
+        if file.page is None and file.src_uri in build.heads and file.inclusion.is_not_in_nav():
+            HtmlPage(None, file, config)  # a Page registers itself as its file's page
 
 
 def add_generated(

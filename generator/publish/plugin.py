@@ -33,10 +33,11 @@ from generator.publish.admin import AdminError, PackageMissing, site_admin_files
 from generator.publish.build import Build
 from generator.publish.cardcache import CARD_CACHE, CardCache
 from generator.publish.config import PluginOptions, check_settings, check_site_dir, project_root
-from generator.publish.files import add_files, add_generated, date_pages, docs_problems
+from generator.publish.files import add_files, add_generated, date_pages, docs_problems, html_pages
+from generator.publish.frames import Frames
 from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
-from generator.publish.search import SearchIndexError, index_site
+from generator.publish.search import PageIndex, SearchIndexError, index_site
 from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
 from generator.read.content import Content
@@ -63,6 +64,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         self.build = Build()
         self.publication: Publication | None = None
         self.policy: PagePolicy | None = None
+        self.frames: Frames | None = None
+        self.search: PageIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Start the command's session: `mkdocs serve` previews into MkDocs' own temporary folder."""
@@ -118,6 +121,11 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             add_files(files, config, preview.banner_files())
         return files
 
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Generated pages outside the navigation get pages that convert no Markdown (their HTML is made)."""
+        html_pages(files, config, self.build)
+        return nav
+
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""
         return self.build.hold(page.file.src_uri, markdown)
@@ -138,17 +146,27 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             description=page.meta.get("description"),
         )
         context["extra_head"] = head  # type: ignore[typeddict-unknown-key]
+        if self.frames is not None:
+            self.frames.page(page, context)  # type: ignore[arg-type]
         return context
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        """Date every page for the sitemap; make the pages' policy from the theme's templates.
+        """Date every page for the sitemap; make the pages' policy from the theme's templates; frame generated pages.
 
         Previews get no policy (`mkdocs serve` injects a script).  ``on_env`` is the last event before MkDocs
         writes sitemap.xml, and every page object exists by then (even those a `--dirty` build skips).
         """
         date_pages(files, self.build)
+        pages = [file.page for file in files.documentation_pages() if file.page is not None]
+        self.frames = Frames.install(env, pages, set(self.build.heads))
         features = config.theme.get("features") or []
         self.policy = None if self.session.preview else PagePolicy(env, features, comments=self.build.comments)
+        if self.session.preview is None:
+            self._stop_search()
+            try:
+                self.search = PageIndex.start()  # fed by on_post_page, written by on_post_build
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
         return env
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
@@ -158,7 +176,10 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         """
         if self.session.preview is not None:
             return self.session.preview.with_banner(output, config.site_url)
-        return self.policy.page(output, page) if self.policy else output
+        output = self.policy.page(output, page) if self.policy else output
+        if self.search is not None:
+            self.search.add("/" + page.url, output)
+        return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy, or a preview's banner; the sitemap is left alone."""
@@ -178,12 +199,16 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the finished build for search (a `--dirty` preview only once, to keep rebuilds quick)."""
+        """Write the search index of the pages the build fed it; a preview indexes the finished site instead.
+
+        A `--dirty` preview indexes only once, to keep rebuilds quick.
+        """
         site_dir = Path(config.site_dir)
         if self.session.preview and self.session.preview.indexed(site_dir):
             return
+        search, self.search = self.search, None
         try:
-            index_site(site_dir)
+            search.write(site_dir) if search is not None else index_site(site_dir)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         if self.publication is not None:
@@ -191,6 +216,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """Discard a failed build (strict-mode warnings included); the previous site stays as it was."""
+        self._stop_search()
         self._discard()
 
     def on_shutdown(self) -> None:
@@ -203,6 +229,12 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         if self.publication is not None:
             publication, self.publication = self.publication, None
             publication.publish()
+
+    def _stop_search(self) -> None:
+        """Stop the search index of a build that will not finish."""
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.close()
 
     def _discard(self) -> None:
         """Throw a staged build away; the previous site stays."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,17 @@ from generator.read.pages import page_markdown, page_source
 from generator.read.validate import closest, describe, study_problems, study_warnings, validate_model
 from generator.urls import SLUG_RULE, is_slug, taken_address
 
-__all__ = ["MAX_STUDY_FILES", "Content", "Page", "StudyCache", "StudyRecord", "load_content", "locate", "parse_study"]
+__all__ = [
+    "MAX_STUDY_FILES",
+    "Content",
+    "Page",
+    "Spread",
+    "StudyCache",
+    "StudyRecord",
+    "load_content",
+    "locate",
+    "parse_study",
+]
 
 MAX_STUDY_FILES = 200_000
 STUDIES_DIR = Path("content/studies")
@@ -101,13 +112,21 @@ class Content:
         return tuple(sorted(chosen, key=lambda r: (-r.study.published.toordinal(), r.slug)))
 
 
-def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: StudyCache | None = None) -> Content:
+def load_content(
+    root: Path,
+    *,
+    only: Iterable[Path] | None = None,
+    cache: StudyCache | None = None,
+    spread: Spread | None = None,
+) -> Content:
     """Load and validate the content under ``root`` (the project folder).
 
     With ``only``, every file is still read (cross-references need them all)
     but only problems in the given files are reported.  A ``cache`` kept
     between calls (``mkdocs serve``) skips re-reading study files whose size
     and modification time are unchanged; cross-file checks always run.
+    Without a cache, ``spread`` may read the study files on several cores
+    (the same results, in the same order, as reading them one by one).
     """
     root = root.resolve()
     problems: list[Problem] = []
@@ -119,10 +138,12 @@ def load_content(root: Path, *, only: Iterable[Path] | None = None, cache: Study
     study_files = _listing(root, STUDIES_DIR, ".yaml", problems)
     studies: list[StudyRecord] = []
     failed: list[_Names] = []
-    for path in study_files:
-        record = _study(root, path, problems, cache, failed)
-        if record is not None:
-            studies.append(record)
+    read = partial(_study, root, cache=cache)
+    loaded = list(map(read, study_files)) if cache is not None or spread is None else spread(read, study_files)
+    for record, found, names in loaded:  # a cache is filled in this process, so it is read here
+        problems += found
+        studies += [record] if record is not None else []
+        failed += [names] if names is not None else []
     studies.sort(key=lambda record: record.slug)
     slugs = {record.slug: record for record in studies}
     known_slugs = {path.stem for path in study_files}
@@ -190,33 +211,34 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
     return chosen
 
 
-def _study(
-    root: Path, path: Path, problems: list[Problem], cache: StudyCache | None, failed: list[_Names]
-) -> StudyRecord | None:
+def _study(root: Path, path: Path, *, cache: StudyCache | None) -> _Loaded:
+    """One study file: its record, or its problems and what it still names in other files."""
     display = _display(root, path)
     try:
         stat = path.stat()
     except OSError as error:
-        problems.append(Problem(display, 1, 1, "", unreadable(error)))
-        return None
+        return None, [Problem(display, 1, 1, "", unreadable(error))], None
     stamp = (stat.st_mtime_ns, stat.st_size)
     if cache is not None and display in cache and cache[display][0] == stamp:
-        return cache[display][1]
+        return cache[display][1], [], None
     try:
         text = read_confined(root, path, CONTENT)
     except ContentError as error:
-        problems.extend(error.problems)
-        return None
+        return None, list(error.problems), None
     try:
         record = parse_study(text, display, path.stem)
     except ContentError as error:
-        problems.extend(error.problems)
-        if names := _names_in_broken_file(path.stem, display, text, error.problems):
-            failed.append(names)
-        return None
+        return None, list(error.problems), _names_in_broken_file(path.stem, display, text, error.problems)
     if cache is not None:
         cache[display] = (stamp, record)
-    return record
+    return record, [], None
+
+
+_Loaded = tuple["StudyRecord | None", list[Problem], "_Names | None"]
+"""What reading one study file gives: its record, or its problems and the names it gives (see :func:`_study`)."""
+
+Spread = Callable[[Callable[[Path], _Loaded], Sequence[Path]], list[_Loaded]]
+"""Reads study files (``function`` applied to each path, results in order), such as on several cores."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import escape
 from typing import Literal, NamedTuple
 
@@ -272,13 +273,19 @@ def _log_ticks(low: float, high: float) -> list[float]:
         low, high = low / 2, high * 2
     first, last = math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1
     candidates = []
-    for mantissas in _LOG_MANTISSAS:
-        grid = [round(m * 10.0**e, 12) for e in range(first, last + 1) for m in mantissas]
+    for index in range(len(_LOG_MANTISSAS)):
+        grid = _log_grid(first, last, index)
         start = max(t for t in grid if t <= low * (1 + 1e-12))
         stop = min(t for t in grid if t >= high * (1 - 1e-12))
         candidates.append([t for t in grid if start <= t <= stop])
     # The first (coarsest) set closest to five ticks: a narrow range gets a finer set.
     return min(candidates, key=lambda ticks: abs(len(ticks) - 5))
+
+
+@lru_cache(maxsize=256)
+def _log_grid(first: int, last: int, index: int) -> tuple[float, ...]:
+    """Every tick of the mantissa set ``index`` in the decades ``first`` to ``last`` (cached: plots share decades)."""
+    return tuple(round(m * 10.0**e, 12) for e in range(first, last + 1) for m in _LOG_MANTISSAS[index])
 
 
 def _linear_ticks(low: float, high: float) -> list[float]:
@@ -337,9 +344,8 @@ def _text(
     if limit is not None and len(text) > limit:
         shown, tooltip = text[: limit - 1].rstrip() + "\u2026", f"<title>{_xml(text)}</title>"
     bold = f' font-weight="{weight}"' if weight else ""
-    return (
-        f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{bold}>{tooltip}{_xml(shown)}</text>'
-    )
+    aligned = f' text-anchor="{anchor}"' if anchor != "start" else ""  # start is SVG's default
+    return f'<text class="{css_class}" x="{_n(x)}" y="{_n(y)}"{aligned}{bold}>{tooltip}{_xml(shown)}</text>'
 
 
 def _line(

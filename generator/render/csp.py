@@ -18,10 +18,10 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 import jinja2
-from markupsafe import escape
 
 __all__ = ["GISCUS_ORIGIN", "THEME_SCRIPTS", "add_policy", "inline_script_hashes", "policy", "theme_script_hashes"]
 
@@ -64,7 +64,9 @@ def policy(script_hashes: Iterable[str], *, comments: bool, wasm: bool = False) 
 def add_policy(html: str, script_hashes: Iterable[str], *, comments: bool, wasm: bool = False) -> str:
     """Insert a CSP ``<meta>`` allowing ``script_hashes`` as the first element of ``<head>``."""
     text = policy(script_hashes, comments=comments, wasm=wasm)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(text)}">'
+    # Quoted with ", so the policy's many ' stay as they are (escaped, they made the tag 1.9 KB instead of 1.3).
+    value = escape(text, quote=False).replace('"', "&quot;")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{value}">'
     return html.replace("<head>", "<head>\n    " + meta, 1)
 
 

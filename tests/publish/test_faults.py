@@ -103,10 +103,11 @@ def test_search_index_failure_keeps_the_last_good_site(built, monkeypatch, caplo
     from generator.publish import plugin
     from generator.publish.search import SearchIndexError
 
-    def fail(site_dir):
+    def fail(index, site_dir):
+        index.close()
         raise SearchIndexError("the search index could not be built: No space left on device")
 
-    monkeypatch.setattr(plugin, "index_site", fail)
+    monkeypatch.setattr(plugin.PageIndex, "write", fail)
     with pytest.raises(Abort):
         build_site(project.root)
     assert "the search index could not be built: No space left on device" in caplog.text

@@ -286,10 +286,11 @@ def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_projec
 def test_a_build_that_fails_names_the_real_site_dir_again(site_project, monkeypatch) -> None:
     root = site_project.root
 
-    def fail(site_dir):
+    def fail(index, site_dir):
+        index.close()
         raise SearchIndexError("the search index could not be built: simulated")
 
-    monkeypatch.setattr(plugin_module, "index_site", fail)
+    monkeypatch.setattr(plugin_module.PageIndex, "write", fail)
     config = _config(root)
     config.plugins.on_startup(command="build", dirty=False)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from functools import partial
 
 import pytest
 
@@ -70,3 +71,28 @@ def test_an_error_in_a_worker_reaches_the_caller(monkeypatch) -> None:
     with pytest.raises(ValueError, match=r"^bad item \d+ in process (\d+)$") as caught:
         parallel.map_in_processes(fail, list(range(10)), workers=2)
     assert int(str(caught.value).rsplit(" ", 1)[1]) != os.getpid()  # raised in a worker, not here
+
+
+def test_study_files_read_in_workers_give_the_same_content_and_problems(project, monkeypatch) -> None:
+    from generator.errors import ContentError
+    from generator.read.content import load_content
+
+    project.copy_seed()
+    monkeypatch.setattr(parallel, "PARALLEL_MINIMUM", 2)
+    spread = partial(parallel.map_in_processes, workers=2)
+    assert load_content(project.root, spread=spread) == load_content(project.root)
+    project.study("broken", "title: Too short\n")
+    with pytest.raises(ContentError) as serial:
+        load_content(project.root)
+    with pytest.raises(ContentError) as forked:
+        load_content(project.root, spread=spread)
+    assert forked.value.problems == serial.value.problems
+
+
+def test_a_cache_is_filled_in_this_process_so_it_is_never_spread(project) -> None:
+    from generator.read.content import load_content
+
+    project.copy_seed()
+    cache: dict = {}
+    load_content(project.root, cache=cache, spread=lambda function, items: pytest.fail("spread with a cache"))
+    assert len(cache) == 6
