@@ -6,12 +6,13 @@ so the site MkDocs builds and the exported Markdown tree are the same.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.derive.collector import collector_paused
 from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput, RelatedItem, compute_related
-from generator.derive.treatments import treatments_by_slug
+from generator.derive.treatments import Treatments, content_treatments
 from generator.errors import ContentError, Problem
 from generator.read.content import Content, StudyCache, StudyRecord, load_content
 from generator.read.pages import page_markdown
@@ -55,10 +56,11 @@ def generate(
     """
     with collector_paused():
         content = load_content(root, cache=study_cache, spread=map_in_processes)
-        lists = related_lists(content, related, drafts=options.drafts)
-        pages = build_pages(content, options, lists, page_cache)
+        named = content_treatments(content)
+        lists = related_lists(content, related, drafts=options.drafts, named=named)
+        pages = build_pages(content, options, lists, page_cache, named=named)
         written = written_pages(content, {page.src for page in pages})
-        files = build_files(content, options, lists, card_store)
+        files = build_files(content, options, lists, card_store, named=named)
         return Generated(content, lists, pages, files, written)
 
 
@@ -68,16 +70,25 @@ def templates_for(root: Path) -> Path:
 
 
 def related_lists(
-    content: Content, config: RelatedConfig | None = None, *, drafts: bool = False
+    content: Content,
+    config: RelatedConfig | None = None,
+    *,
+    drafts: bool = False,
+    named: Mapping[str, Treatments] | None = None,
 ) -> dict[str, tuple[RelatedItem, ...]]:
     """ "More like this" for every study readers see (drafts take part only in a drafts preview)."""
     records = content.visible(drafts=drafts)
-    return compute_related(related_inputs(content, records), condition_terms(content), config)
+    return compute_related(related_inputs(content, records, named=named), condition_terms(content), config)
 
 
-def related_inputs(content: Content, records: tuple[StudyRecord, ...]) -> list[RelatedInput]:
-    """What the related-studies engine needs of each of ``records`` (studies of ``content``)."""
-    named = treatments_by_slug(records, content.drugs, content.drug_classes)
+def related_inputs(
+    content: Content, records: tuple[StudyRecord, ...], *, named: Mapping[str, Treatments] | None = None
+) -> list[RelatedInput]:
+    """What the related-studies engine needs of each of ``records`` (studies of ``content``).
+
+    ``named`` is :func:`~generator.derive.treatments.content_treatments` of ``content``, when already computed.
+    """
+    named = named if named is not None else content_treatments(content)
     return [
         RelatedInput(
             slug=record.slug,

@@ -20,13 +20,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.read.content import StudyRecord
+from generator.read.content import Content, StudyRecord
 from generator.read.drugs import term_key
 from generator.read.model import Drug, DrugClass
 
 __all__ = [
     "TreatmentMatcher",
     "Treatments",
+    "content_treatments",
     "is_abbreviation",
     "study_text",
     "treatments_by_slug",
@@ -84,6 +85,11 @@ def unplaced_drug_names(record: StudyRecord, matcher: TreatmentMatcher) -> list[
             if not matcher.knows(match[1]):
                 found.setdefault(match[1], path)
     return [(path, name) for name, path in found.items()]
+
+
+def content_treatments(content: Content) -> dict[str, Treatments]:
+    """The drugs and classes each study of ``content`` (drafts included) names, by slug: a build computes it once."""
+    return treatments_by_slug(content.studies, content.drugs, content.drug_classes)
 
 
 def treatments_by_slug(

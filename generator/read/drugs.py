@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from generator.errors import Problem
 from generator.read.loader import Document
@@ -28,6 +29,7 @@ _SEPARATORS = re.compile(r"[\s\ufeff\-‐‑–—_/'’.,;:()]+")
 _NOT_PLURAL = ("ss", "is", "us")
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a rebuild while serving, and every "Placebo" arm, asks again
 def term_key(text: str) -> str:
     """``text`` as names are compared: case, accents, hyphens, apostrophes and a plural ``s`` of each word ignored.
 

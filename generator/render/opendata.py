@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
-from generator.derive.treatments import Treatments, treatments_by_slug
+from generator.derive.treatments import Treatments, content_treatments
 from generator.read.content import Content, StudyRecord
 from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
 from generator.read.vocabulary import BLINDING_KEYS, CERTAINTY_KEYS, DESIGN_KEYS, DESIGNS, DOWNGRADE_KEYS, MEASURE_KEYS
@@ -117,7 +117,11 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def open_data(
-    studies: Sequence[StudyRecord], content: Content, site_url: str, related: Mapping[str, Sequence[str]]
+    studies: Sequence[StudyRecord],
+    content: Content,
+    site_url: str,
+    related: Mapping[str, Sequence[str]],
+    named: Mapping[str, Treatments] | None = None,
 ) -> dict[str, bytes]:
     """The open-data files, keyed by their path in the site.
 
@@ -125,10 +129,11 @@ def open_data(
     list them; ``content`` only supplies names.  ``related`` maps a slug to
     its "More like this" slugs; slugs not among ``studies`` are dropped, so
     a draft can never leak through it.  ``site_url`` is the absolute address
-    of the site, used for each study's ``url``.
+    of the site, used for each study's ``url``; ``named`` is
+    :func:`~generator.derive.treatments.content_treatments` of ``content``, when already computed.
     """
     shown = {record.slug for record in studies}
-    named = treatments_by_slug(studies, content.drugs, content.drug_classes)
+    named = named if named is not None else content_treatments(content)
     records = [
         _study_json(r, content, named[r.slug], site_url, [s for s in related.get(r.slug, ()) if s in shown])
         for r in studies

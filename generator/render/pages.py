@@ -25,7 +25,7 @@ from markupsafe import escape
 
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.derive.effects import denominator_note
-from generator.derive.treatments import Treatments, treatments_by_slug
+from generator.derive.treatments import Treatments, content_treatments
 from generator.read.content import Content, StudyRecord
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
@@ -171,15 +171,18 @@ def build_pages(
     options: SiteOptions,
     related: Mapping[str, Sequence[RelatedLink]],
     cache: dict[str, GeneratedPage] | None = None,
+    *,
+    named: Mapping[str, Treatments] | None = None,
 ) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order.
 
     With a ``cache`` (kept between rebuilds while serving), a study page whose
-    inputs have not changed is reused instead of rendered again.
+    inputs have not changed is reused instead of rendered again.  ``named`` is
+    :func:`~generator.derive.treatments.content_treatments` of ``content``, when already computed.
     """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
-    named = treatments_by_slug(records, content.drugs, content.drug_classes)
+    named = named if named is not None else content_treatments(content)
     pages = [_home(content, records, options), _search_page(content, options)]
     stamp = templates_signature(options.templates_dir) if cache is not None else ""
 
@@ -216,6 +219,8 @@ def build_files(
     options: SiteOptions,
     related: Mapping[str, Sequence[RelatedLink]],
     cards: CardStore | None = None,
+    *,
+    named: Mapping[str, Treatments] | None = None,
 ) -> dict[str, str | bytes]:
     """Files that are not pages, by path in the site: citations, social cards, feeds and open data.
 
@@ -232,7 +237,7 @@ def build_files(
     published = content.visible()
     files.update(site_feeds(published, content, options.site_url, options.site_name))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
-    files.update(open_data(published, content, options.site_url, slugs))
+    files.update(open_data(published, content, options.site_url, slugs, named))
     path, data = search_terms(content)
     files[path] = data
     return files
