@@ -373,25 +373,27 @@ def test_conditions_file_must_hold_the_contract_keys(project) -> None:
     )
 
 
-def test_conditions_entry_with_typo(project) -> None:
-    path = project.root / "site_data" / "conditions.yaml"
-    path.write_text(path.read_text().replace("  short_name: SLE\n", "  shortname: SLE\n"), encoding="utf-8")
+def vocabulary_problems(project, name: str, old: str, new: str) -> list[str]:
+    """The problems of a valid project once ``old`` is replaced by ``new`` in ``site_data/<name>``."""
+    path = project.root / "site_data" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"site_data/{name} no longer holds {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
     project.study("s", MINIMAL_STUDY)
     with pytest.raises(ContentError) as caught:
         load_content(project.root)
-    assert [str(p) for p in caught.value.problems] == [
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_conditions_entry_with_typo(project) -> None:
+    assert vocabulary_problems(project, "conditions.yaml", "  short_name: SLE\n", "  shortname: SLE\n") == [
         "site_data/conditions.yaml:5:3: sle.short_name: is required but missing",
         "site_data/conditions.yaml:6:3: sle.shortname: unknown key `shortname`; did you mean `short_name`?",
     ]
 
 
 def test_an_author_type_is_person_or_organization(project) -> None:
-    path = project.root / "site_data" / "authors.yaml"
-    path.write_text(path.read_text().replace("type: organization", "type: organisation"), encoding="utf-8")
-    project.study("s", MINIMAL_STUDY)
-    with pytest.raises(ContentError) as caught:
-        load_content(project.root)
-    assert [str(p) for p in caught.value.problems] == [
+    assert vocabulary_problems(project, "authors.yaml", "type: organization", "type: organisation") == [
         "site_data/authors.yaml:6:9: rheum-editor.type: unknown value `organisation`; did you mean `organization`?"
     ]
 
