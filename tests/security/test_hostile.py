@@ -593,3 +593,19 @@ def test_dashes_in_a_title_never_end_the_front_matter(title: str, vocabularies: 
     body, meta = get_data(page.text)
     assert meta["title"] == title
     assert body.startswith('<div class="re-page re-study"')
+
+
+def test_markup_in_the_drug_vocabulary_stays_text_on_drug_and_study_pages(project: Project) -> None:
+    """site_data/ is written by contributors too: a brand or class name with markup is shown, never run."""
+    path = project.root / "site_data" / "drugs.yaml"
+    text = path.read_text(encoding="utf-8")
+    hostile = '"Xarelto<script>alert(1)</script><img src=x onerror=alert(2)>"'
+    assert "    brands: [Xarelto]\n" in text
+    path.write_text(text.replace("    brands: [Xarelto]\n", f"    brands: [{hostile}]\n"), encoding="utf-8")
+    arm = "  arms:\n    - key: a\n      label: Rivaroxaban 20 mg\n"
+    project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + arm))
+    pages = {page.src: page.text for page in build_pages(load_content(project.root), SiteOptions(), {})}
+    for src in ("drugs/rivaroxaban.md", "drug-classes/doacs.md", "studies/s.md"):
+        tree = lxml.html.fromstring(pages[src])
+        assert not tree.xpath("//script | //img | //*[@onerror]"), src
+    assert "Xarelto&lt;script&gt;alert(1)&lt;/script&gt;&lt;img" in pages["drugs/rivaroxaban.md"]
