@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -183,11 +183,11 @@ def build_pages(
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
     named = named if named is not None else content_treatments(content)
-    pages = [_home(content, records, options), _search_page(content, options)]
-    stamp = templates_signature(options.templates_dir) if cache is not None else ""
+    memo = _Memo(cache, templates_signature(options.templates_dir) if cache is not None else "")
+    pages = [_home(content, records, options, memo), _search_page(content, options, memo)]
 
     def study_page(record: StudyRecord) -> GeneratedPage:
-        return _study(record, content, by_slug, named[record.slug], related.get(record.slug, ()), options, cache, stamp)
+        return _study(record, content, by_slug, named[record.slug], related.get(record.slug, ()), options, memo)
 
     # A cache lives in this process, so cached (serve) builds render here; a full build uses every core.
     pages += [study_page(record) for record in records] if cache is not None else map_in_processes(study_page, records)
@@ -208,10 +208,32 @@ def build_pages(
         ),
         (CLASSES_INDEX, "Drug classes", "Every drug class the studies name, A to Z.", [("", classes.values())]),
     ):
-        pages.append(_index(src, title, intro, groups, options, newest))
+        pages.append(_index(src, title, intro, groups, options, newest, memo))
     for listing in [*conditions.values(), *topics.values(), *years.values(), *classes.values(), *drugs.values()]:
-        pages += _listing_pages(listing, content, options)
+        pages += _listing_pages(listing, content, options, memo)
     return pages
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """Pages rendered by earlier builds (``mkdocs serve``), by a digest of everything each is made from.
+
+    A page is rendered again only when something it shows changed: its template files (``stamp``),
+    the site's options, or the data handed to its template.  Without a cache every page is rendered.
+    """
+
+    cache: dict[str, GeneratedPage] | None = None
+    stamp: str = ""
+    """:func:`~generator.render.templates.templates_signature` of the build's templates."""
+
+    def page(self, inputs: Sequence[Any], render: Callable[[], GeneratedPage]) -> GeneratedPage:
+        """The page made from ``inputs`` (JSON data; dates as ISO text): from the cache, or ``render()``."""
+        if self.cache is None:
+            return render()
+        key = hashlib.sha256(json.dumps([self.stamp, *inputs], sort_keys=True, default=str).encode()).hexdigest()
+        if (page := self.cache.get(key)) is None:
+            page = self.cache[key] = render()
+        return page
 
 
 def build_files(
@@ -279,7 +301,7 @@ def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
     )
 
 
-def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions) -> GeneratedPage:
+def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions, memo: _Memo) -> GeneratedPage:
     src = "index.md"
     counts = _condition_counts(records)
     conditions = [
@@ -287,34 +309,39 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
         for key, condition in content.conditions.items()
         if counts[key]
     ]
-    latest = [_teaser(record, content, src) for record in records[: options.home_latest]]
+    context = {
+        "latest": [_teaser(record, content, src) for record in records[: options.home_latest]],
+        "conditions": conditions,
+        "archive_href": relative_href(src, "archive/index.md"),
+        "search_href": relative_href(src, "search.md"),
+        "conditions_href": relative_href(src, "conditions/index.md"),
+        "total": len(records),
+    }
     meta = {"title": "Latest studies", "hide": ["toc"]}
-    return GeneratedPage(
-        src,
-        render_page(
-            "home.md.j2",
-            meta,
-            options.templates_dir,
-            latest=latest,
-            conditions=conditions,
-            archive_href=relative_href(src, "archive/index.md"),
-            search_href=relative_href(src, "search.md"),
-            conditions_href=relative_href(src, "conditions/index.md"),
-            total=len(records),
+    newest = _newest(records)
+    return memo.page(
+        [src, repr(options), context, newest],
+        lambda: GeneratedPage(
+            src,
+            render_page("home.md.j2", meta, options.templates_dir, **context),
+            _site_head(src, options, options.site_name, options.site_description),
+            modified=newest,
         ),
-        _site_head(src, options, options.site_name, options.site_description),
-        modified=_newest(records),
     )
 
 
-def _search_page(content: Content, options: SiteOptions) -> GeneratedPage:
+def _search_page(content: Content, options: SiteOptions, memo: _Memo) -> GeneratedPage:
     src = "search.md"
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
     links["terms_href"] = file_href(src, search_terms(content)[0])
-    text = render_page("search.md.j2", meta, options.templates_dir, **links)
-    return GeneratedPage(
-        src, text, _site_head(src, options, "Search", "Search every study by headline, condition or topic.")
+    return memo.page(
+        [src, repr(options), links],
+        lambda: GeneratedPage(
+            src,
+            render_page("search.md.j2", meta, options.templates_dir, **links),
+            _site_head(src, options, "Search", "Search every study by headline, condition or topic."),
+        ),
     )
 
 
@@ -325,8 +352,7 @@ def _study(
     named: Treatments,
     related: Sequence[RelatedLink],
     options: SiteOptions,
-    cache: dict[str, GeneratedPage] | None,
-    templates_stamp: str,
+    memo: _Memo,
 ) -> GeneratedPage:
     src = study_src(record.slug)
     teasers = [
@@ -334,32 +360,20 @@ def _study(
         for item in related
         if item.slug in by_slug
     ]
-    key = _study_key(record, content, named, teasers, options, templates_stamp) if cache is not None else ""
-    if cache is not None and key in cache:
-        return cache[key]
-    page = _render_study(record, content, named, teasers, options)
-    if cache is not None:
-        cache[key] = page
-    return page
+    render = partial(_render_study, record, content, named, teasers, options)
+    return memo.page(_study_inputs(record, content, named, teasers, options) if memo.cache is not None else [], render)
 
 
-def _study_key(
-    record: StudyRecord,
-    content: Content,
-    named: Treatments,
-    teasers: list[dict[str, Any]],
-    options: SiteOptions,
-    templates_stamp: str,
-) -> str:
-    """Everything a study page is made from, hashed: equal keys give equal pages."""
+def _study_inputs(
+    record: StudyRecord, content: Content, named: Treatments, teasers: list[dict[str, Any]], options: SiteOptions
+) -> list[Any]:
+    """Everything a study page is made from: equal inputs give equal pages."""
     study = record.study
     used = [content.conditions[key].model_dump_json() for key in (study.condition, *study.also_conditions)]
     used += [content.authors[key].model_dump_json() for key in study.authors]
     used += [content.drugs[key].model_dump_json() for key in named.drugs]
     used += [content.drug_classes[key].model_dump_json() for key in named.classes]
-    parts = [record.slug, study.model_dump_json(), json.dumps(teasers, sort_keys=True), *used, repr(options),
-             templates_stamp]  # fmt: skip
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return [record.slug, study.model_dump_json(), teasers, *used, repr(options)]
 
 
 def _render_study(
@@ -671,7 +685,7 @@ def _shown(about: list[tuple[str, list[_Value]]]) -> list[tuple[str, list[_Value
 
 
 def _index(
-    src: str, title: str, intro: str, groups: Any, options: SiteOptions, newest: dt.date | None
+    src: str, title: str, intro: str, groups: Any, options: SiteOptions, newest: dt.date | None, memo: _Memo
 ) -> GeneratedPage:
     """A page listing listings, in groups each with a heading ("" for none), with their counts."""
     shown = [
@@ -685,11 +699,18 @@ def _index(
         for heading, listings in groups
     ]
     meta = {"title": title, "hide": ["toc"]}
-    text = render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, groups=shown)
-    return GeneratedPage(src, text, _site_head(src, options, title, intro), modified=newest)
+    return memo.page(
+        [src, repr(options), title, intro, shown, newest],
+        lambda: GeneratedPage(
+            src,
+            render_page("index-list.md.j2", meta, options.templates_dir, title=title, intro=intro, groups=shown),
+            _site_head(src, options, title, intro),
+            modified=newest,
+        ),
+    )
 
 
-def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) -> list[GeneratedPage]:
+def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, memo: _Memo) -> list[GeneratedPage]:
     count = max(1, math.ceil(len(listing.records) / options.per_page))
     newest = _newest(listing.records)  # a new study moves every page of its listing along
     source = partial(paged_src, listing.first_src)
@@ -711,9 +732,22 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions) ->
                       "external": value.url is not None} for value in values])
             for label, values in listing.about
         ]  # fmt: skip
-        context = {"title": title, "intro": listing.intro, "about": about, "teasers": teasers, "paging": pager}
-        text = render_page("listing.md.j2", meta, options.templates_dir, total=len(listing.records), **context)
+        context = {"title": title, "intro": listing.intro, "about": about, "teasers": teasers, "paging": pager,
+                   "total": len(listing.records)}  # fmt: skip
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
-        head = _site_head(src, options, title, listing.intro, feeds)
-        pages.append(GeneratedPage(src, text, head, modified=newest))
+        render = partial(_listing_page, src, meta, context, options, feeds, newest)
+        pages.append(memo.page([src, repr(options), meta, context, feeds, newest], render))
     return pages
+
+
+def _listing_page(
+    src: str,
+    meta: dict[str, Any],
+    context: dict[str, Any],
+    options: SiteOptions,
+    feeds: Sequence[tuple[str, str, str]] | None,
+    newest: dt.date | None,
+) -> GeneratedPage:
+    text = render_page("listing.md.j2", meta, options.templates_dir, **context)
+    head = _site_head(src, options, context["title"], context["intro"], feeds)
+    return GeneratedPage(src, text, head, modified=newest)
