@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,11 @@ class Build:
             site_name=options.site_name,
             site_image=site_image(options),
         )
+
+    def contents(self) -> Iterator[tuple[str, str | bytes]]:
+        """Every generated page's Markdown and every data file, by path: what MkDocs is handed."""
+        yield from ((page.src, page.text) for page in self.pages)
+        yield from self.files.items()
 
     def again(self) -> Build:
         """The same build for another MkDocs run, holding no page's HTML yet."""

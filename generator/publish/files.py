@@ -16,37 +16,36 @@ from mkdocs.structure.toc import get_toc
 from generator.errors import Problem
 from generator.publish.build import Build
 from generator.read.confine import PAGES
-from generator.render.pages import GeneratedPage
 
-__all__ = ["HtmlPage", "PageFile", "add_files", "add_generated", "date_pages", "docs_problems", "html_pages"]
+__all__ = ["HeldFile", "HtmlPage", "add_files", "add_generated", "date_pages", "docs_problems", "html_pages"]
 
 
-class PageFile(File):
-    """A generated page, held in memory, that tells a ``--dirty`` build whether its text changed.
+class HeldFile(File):
+    """A generated page or data file, held in memory, that tells a ``--dirty`` build whether it changed.
 
-    A dirty build (`mkdocs serve --dirty`) reads and renders only the pages
-    whose file says :meth:`is_modified`.  MkDocs' own answer compares the
-    times of a source file and its output, so a file held in memory always
-    says it changed; this subclass answers from the generator instead, which
-    knows each page's text and the text MkDocs built last time.  Subclassing
-    is the supported way: :meth:`File.generated` is a classmethod that makes
-    an instance of ``cls`` with everything MkDocs sets on a generated file,
-    and ``is_modified`` is the public method MkDocs asks.  (Pages backed by
-    files on disk would let MkDocs compare times, but the generator would
-    write every page out only for MkDocs to read it back.)
+    A dirty build (`mkdocs serve --dirty`) renders only the pages, and copies
+    only the other files, that say :meth:`is_modified`.  MkDocs' own answer
+    compares the times of a source file and its output, so a file held in
+    memory always says it changed; this subclass answers from the generator
+    instead, which knows each file's content and the content MkDocs built last
+    time.  Subclassing is the supported way: :meth:`File.generated` is a
+    classmethod that makes an instance of ``cls`` with everything MkDocs sets on
+    a generated file, and ``is_modified`` is the public method MkDocs asks.
+    (Files on disk would let MkDocs compare times, but the generator would
+    write everything out only for MkDocs to read it back.)
     """
 
     modified: bool = True
 
     @classmethod
-    def of(cls, config: MkDocsConfig, page: GeneratedPage, *, modified: bool) -> PageFile:
-        """The file of ``page``; ``modified`` says whether its text differs from the last one MkDocs built."""
-        file = cast(PageFile, cls.generated(config, page.src, content=page.text))
+    def of(cls, config: MkDocsConfig, path: str, content: str | bytes, *, modified: bool) -> HeldFile:
+        """The file at ``path`` in the site; ``modified`` says whether it differs from the one MkDocs built last."""
+        file = cast(HeldFile, cls.generated(config, path, content=content))
         file.modified = modified
         return file
 
     def is_modified(self) -> bool:
-        """Whether the page's text changed since MkDocs last built it (asked only by ``--dirty`` builds)."""
+        """Whether the content changed since MkDocs last built it (asked only by ``--dirty`` builds)."""
         return self.modified
 
 
@@ -78,17 +77,17 @@ def html_pages(files: Files, config: MkDocsConfig, build: Build) -> None:
 
 
 def add_generated(
-    files: Files, config: MkDocsConfig, build: Build, changed: Callable[[GeneratedPage], bool] | None = None
+    files: Files, config: MkDocsConfig, build: Build, changed: Callable[[str, str | bytes], bool] | None = None
 ) -> None:
     """Add the generated pages, in no hand-written page's place, and the generated data files of ``build``.
 
-    ``changed`` tells which pages changed since the last build; without it, every page did.
+    ``changed(path, content)`` tells which changed since the last build; without it, every one did.
     """
     for page in build.pages:
         if files.get_file_from_path(page.src) is not None:
             raise PluginError(f"content/pages/{page.src} would replace a generated page; rename it")
-        files.append(PageFile.of(config, page, modified=changed is None or changed(page)))
-    add_files(files, config, build.files)
+    for path, content in build.contents():
+        files.append(HeldFile.of(config, path, content, modified=changed is None or changed(path, content)))
 
 
 def add_files(files: Files, config: MkDocsConfig, generated: Mapping[str, str | bytes]) -> None:

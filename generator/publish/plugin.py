@@ -117,7 +117,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             preview.left_out(ContentError(problems))
         add_generated(files, config, self.build, preview.changed if preview else None)
         if preview is not None:
-            preview.remember(self.build.pages)
+            preview.remember(self.build)
             add_files(files, config, preview.banner_files())
         return files
 

@@ -56,8 +56,8 @@ class Preview:
     study_cache: StudyCache = field(default_factory=dict)
     cards: dict[str, bytes] = field(default_factory=dict)
     """Social cards drawn while serving, by key (they are also kept on disk)."""
-    previous: dict[str, str] = field(default_factory=dict)
-    """The text of each generated page MkDocs built last time, by source path."""
+    previous: dict[str, str | bytes] = field(default_factory=dict)
+    """What MkDocs built last time of each generated page (its Markdown) and data file, by path."""
     last: Build | None = None
     """The last good build, served again while the content is broken."""
     problems: tuple[Problem, ...] = ()
@@ -102,15 +102,15 @@ class Preview:
         head, found, tail = output.rpartition("</body>")
         return f"{head}{tag}{found}{tail}" if found else output + tag
 
-    def changed(self, page: GeneratedPage) -> bool:
-        """Whether MkDocs must render ``page`` again: always, unless a ``--dirty`` preview built the same text."""
-        return not (self.dirty and self.previous.get(page.src) == page.text)
+    def changed(self, path: str, content: str | bytes) -> bool:
+        """Whether MkDocs must build ``path`` again: always, unless a ``--dirty`` preview built the same content."""
+        return not (self.dirty and self.previous.get(path) == content)
 
-    def remember(self, pages: list[GeneratedPage]) -> None:
-        """Keep the texts of the ``pages`` MkDocs builds now, and only their entries of the page cache."""
-        current = {id(page) for page in pages}
+    def remember(self, build: Build) -> None:
+        """Keep what MkDocs builds now of ``build``, and only the entries of the page cache it uses."""
+        current = {id(page) for page in build.pages}
         self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
-        self.previous = {page.src: page.text for page in pages}
+        self.previous = dict(build.contents())
 
     def indexed(self, site_dir: Path) -> bool:
         """Whether the search index may stay as it is: a ``--dirty`` preview indexes once, to keep rebuilds quick."""
