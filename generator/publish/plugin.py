@@ -157,6 +157,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         writes sitemap.xml, and every page object exists by then (even those a `--dirty` build skips).
         """
         date_pages(files, self.build)
+        if self.session.preview is not None:
+            env.bytecode_cache = self.session.preview.templates
         pages = [file.page for file in files.documentation_pages() if file.page is not None]
         self.frames = Frames.install(env, pages, set(self.build.heads))
         features = config.theme.get("features") or []

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache, MemcachedBytecodeCache
+
 from generator.errors import ContentError, Problem
 from generator.publish.build import Build
 from generator.publish.problems import problem_count
@@ -46,6 +48,27 @@ if not serve_log.handlers:
     serve_log.propagate = False
 
 
+class _Memory:
+    """The client :class:`~jinja2.MemcachedBytecodeCache` asks for (``get`` and ``set``), kept in this process."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes:
+        return self.entries.get(key, b"")  # empty: Jinja finds no valid entry and compiles
+
+    def set(self, key: str, value: bytes, timeout: int | None = None) -> None:
+        self.entries[key] = value
+
+
+def _compiled_templates() -> BytecodeCache:
+    """Compiled theme templates kept between builds: MkDocs makes a new Jinja environment for each build.
+
+    Jinja checks each entry against its template's source and compiles again what changed.
+    """
+    return MemcachedBytecodeCache(_Memory())
+
+
 @dataclass
 class Preview:
     """What `mkdocs serve` keeps between builds."""
@@ -56,6 +79,8 @@ class Preview:
     study_cache: StudyCache = field(default_factory=dict)
     cards: dict[str, bytes] = field(default_factory=dict)
     """Social cards drawn while serving, by key (they are also kept on disk)."""
+    templates: BytecodeCache = field(default_factory=_compiled_templates)
+    """The theme's templates, compiled by earlier builds."""
     previous: dict[str, str | bytes] = field(default_factory=dict)
     """What MkDocs built last time of each generated page (its Markdown) and data file, by path."""
     last: Build | None = None

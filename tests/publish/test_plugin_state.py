@@ -422,3 +422,44 @@ def test_the_related_options_are_typed_and_become_one_related_config(site_projec
     mkdocs_yml.write_text(text.replace("      preview_drafts: true\n", "      related: {count: 2}\n"))
     options = _config(site_project.root).plugins["rheum-evidence"].config
     assert options.related.related_config() == RelatedConfig(count=2)
+
+
+def test_a_preview_compiles_each_theme_template_once_and_again_only_when_it_changes(monkeypatch) -> None:
+    sources = {"page.html": "<p>{{ title }}</p>"}
+    cache = Preview().templates
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render() -> str:  # MkDocs makes a new environment for each build
+        return jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=cache).get_template(
+            "page.html").render(title="T")  # fmt: skip
+
+    assert render() == "<p>T</p>" and compiled == ["page.html"]
+    assert render() == "<p>T</p>" and compiled == ["page.html"], "the second build compiles nothing"
+    sources["page.html"] = "<h1>{{ title }}</h1>"
+    assert render() == "<h1>T</h1>" and compiled == ["page.html", "page.html"], "a changed template is compiled"
+
+
+def test_a_preview_rebuild_compiles_no_unchanged_template(site_project, tmp_path, monkeypatch) -> None:
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    config = _config(site_project.root, site_dir=str(tmp_path / "preview"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config)
+        monkeypatch.setattr(jinja2.Environment, "compile", counting)
+        build(_config(site_project.root, site_dir=str(tmp_path / "preview")))
+    finally:
+        config.plugins.on_shutdown()
+    assert compiled == []
