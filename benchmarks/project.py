@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.publish.search import EXCLUDE_SELECTOR, LANGUAGE, SEARCH_SUBDIR
+
 REPO = Path(__file__).resolve().parent.parent
 SITE_URL = "http://127.0.0.1:8000/"
 COPIED = ("mkdocs.yml", "site_data", "templates", "content/pages")
@@ -85,9 +87,12 @@ def mkdocs_build(root: Path) -> Run:
 
 
 def pagefind_seconds(site: Path) -> float:
-    """Time the plugin's search indexing alone, run again over a finished site."""
-    code = "import sys, pathlib; from generator.publish.search import index_site; index_site(pathlib.Path(sys.argv[1]))"
-    return checked(run_measured([sys.executable, "-c", code, str(site)], site.parent), "pagefind").seconds
+    """Time Pagefind alone, with the plugin's settings, indexing a finished site again from its files."""
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", SEARCH_SUBDIR,
+        "--exclude-selectors", EXCLUDE_SELECTOR, "--force-language", LANGUAGE, "--silent",
+    ]  # fmt: skip
+    return checked(run_measured(command, site.parent), "pagefind").seconds
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from generator.publish.files import add_files, add_generated, date_pages, docs_p
 from generator.publish.frames import Frames
 from generator.publish.policy import PagePolicy
 from generator.publish.problems import nothing_built
-from generator.publish.search import PageIndex, SearchIndexError, index_site
+from generator.publish.search import PageIndex, SearchIndexError
 from generator.publish.serve import Session, watch
 from generator.publish.sitefolder import Publication
 from generator.read.content import Content
@@ -162,9 +162,10 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         pages = [file.page for file in files.documentation_pages() if file.page is not None]
         self.frames = Frames.install(env, pages, set(self.build.heads))
         features = config.theme.get("features") or []
-        self.policy = None if self.session.preview else PagePolicy(env, features, comments=self.build.comments)
-        if self.session.preview is None:
-            self._stop_search()
+        preview = self.session.preview
+        self.policy = None if preview else PagePolicy(env, features, comments=self.build.comments)
+        self._stop_search()
+        if preview is None or not preview.indexed(Path(config.site_dir)):
             try:
                 self.search = PageIndex.start()  # fed by on_post_page, written by on_post_build
             except SearchIndexError as error:
@@ -176,12 +177,11 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
         A preview's pages get no policy (`mkdocs serve` injects a script) but the problem banner's script.
         """
-        if self.session.preview is not None:
-            return self.session.preview.with_banner(output, config.site_url)
-        output = self.policy.page(output, page) if self.policy else output
         if self.search is not None:
             self.search.add("/" + page.url, output)
-        return output
+        if self.session.preview is not None:
+            return self.session.preview.with_banner(output, config.site_url)
+        return self.policy.page(output, page) if self.policy else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404.html) get the same policy, or a preview's banner; the sitemap is left alone."""
@@ -201,16 +201,14 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the search index of the pages the build fed it; a preview indexes the finished site instead.
+        """Write the search index of the pages the build fed it.
 
-        A `--dirty` preview indexes only once, to keep rebuilds quick.
+        A `--dirty` preview indexes only once, to keep rebuilds quick: its rebuilds render only changed pages.
         """
-        site_dir = Path(config.site_dir)
-        if self.session.preview and self.session.preview.indexed(site_dir):
-            return
         search, self.search = self.search, None
         try:
-            search.write(site_dir) if search is not None else index_site(site_dir)
+            if search is not None:
+                search.write(Path(config.site_dir))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         if self.publication is not None:

@@ -15,7 +15,6 @@ import json
 import os
 import queue
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import IO, Any
 
 from pagefind.service import get_executable
 
-__all__ = ["SEARCH_SUBDIR", "PageIndex", "SearchIndexError", "index_site"]
+__all__ = ["EXCLUDE_SELECTOR", "LANGUAGE", "SEARCH_SUBDIR", "PageIndex", "SearchIndexError"]
 
 SEARCH_SUBDIR = "pagefind"
 EXCLUDE_SELECTOR = "[data-search-exclude]"
@@ -34,21 +33,6 @@ SEARCHABLE = "data-pagefind-body"
 
 class SearchIndexError(RuntimeError):
     """Raised when the search index could not be built."""
-
-
-def index_site(site_dir: Path) -> None:
-    """Write the search index for the built site in ``site_dir`` to ``site_dir/pagefind``."""
-    command = [
-        sys.executable, "-m", "pagefind",
-        "--site", str(site_dir),
-        "--output-subdir", SEARCH_SUBDIR,
-        "--exclude-selectors", EXCLUDE_SELECTOR,
-        "--force-language", LANGUAGE,
-        "--silent",
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexError(f"the search index could not be built: {result.stderr.strip() or result.stdout.strip()}")
 
 
 class PageIndex:
@@ -102,13 +86,13 @@ class PageIndex:
     def write(self, site_dir: Path) -> None:
         """Write the index to ``site_dir/pagefind`` once every page is in; stop Pagefind."""
         try:
-            output = str((site_dir / SEARCH_SUBDIR).resolve())
-            self._wait(self._send({"type": "WriteFiles", "index_id": self.index_id, "output_path": output}))
-            with self.replied:  # every page's reply, to see whether one failed
+            with self.replied:  # every page's reply first: one may have failed, and the index must hold them all
                 self.replied.wait_for(lambda: len(self.replies) >= self.sent or not self.reader.is_alive())
             failed = [reply for reply in self.replies.values() if reply.get("type") == "Error"]
             if failed:
                 raise SearchIndexError(f"the search index could not be built: {failed[0].get('message')}")
+            output = str((site_dir / SEARCH_SUBDIR).resolve())
+            self._wait(self._send({"type": "WriteFiles", "index_id": self.index_id, "output_path": output}))
         finally:
             self.close()
 

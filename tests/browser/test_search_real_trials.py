@@ -11,6 +11,7 @@ import http.server
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -45,6 +46,13 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    fragment_delay = 0.0  # seconds before each Pagefind result fragment is served: a slow connection
+
+    def do_GET(self) -> None:
+        if "/pagefind/fragment/" in self.path:
+            time.sleep(self.fragment_delay)
+        super().do_GET()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -81,3 +89,14 @@ def test_a_condition_synonym_finds_the_trials_of_the_condition(page: Page, origi
 
 def test_a_word_of_no_study_finds_nothing(page: Page, origin: str) -> None:
     assert titles(page, origin, "zyxwvutsr") == []
+
+
+def test_the_count_appears_with_the_results_it_counts_on_a_slow_connection(page: Page, origin: str) -> None:
+    _Quiet.fragment_delay = 0.5
+    try:
+        page.goto(origin + "search/")
+        page.get_by_role("searchbox", name="Search studies").fill("JAK inhibitors")
+        expect(page.locator(".re-search__count")).to_have_text("2 results for JAK inhibitors")
+        assert set(page.locator("a.re-search__link").all_inner_texts()) == {TOFACITINIB, UPADACITINIB}
+    finally:
+        _Quiet.fragment_delay = 0.0

@@ -247,24 +247,30 @@
           return { id: id, score: total, data: sets[0][id].data };
         });
         results.sort(function (a, b) { return b.score - a.score || (a.id < b.id ? -1 : 1); });
-        var said = describe(plan.found);
-        expanded.textContent = said ? "Showing results for " + said + (plan.plain ? " with " + plan.plain : "") : "";
-        var n = results.length;
-        count.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") + " for " + query;
-        list.replaceChildren();
         pending = results;
-        showMore(mine);
+        // The note, the count and the first results change together, once the results are loaded: the
+        // count never announces results that are not on the page yet.
+        return showMore(mine, function () {
+          var said = describe(plan.found);
+          expanded.textContent = said ? "Showing results for " + said + (plan.plain ? " with " + plan.plain : "") : "";
+          var n = results.length;
+          count.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") + " for " + query;
+          list.replaceChildren();
+        });
       });
     });
   }
 
-  function showMore(mine) {
+  // Load the next PAGE results, then (if no newer search began) call before() and list them.
+  function showMore(mine, before) {
     var chunk = pending.slice(0, PAGE);
     pending = pending.slice(PAGE);
-    more.hidden = pending.length === 0;
-    Promise.all(chunk.map(function (result) { return result.data(); })).then(function (datas) {
+    var left = pending.length;
+    return Promise.all(chunk.map(function (result) { return result.data(); })).then(function (datas) {
       if (mine !== generation) { return; }
+      if (before) { before(); }
       datas.forEach(function (data, i) { show(chunk[i], data); });
+      more.hidden = left === 0;
     });
   }
 
