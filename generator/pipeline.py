@@ -19,6 +19,7 @@ from generator.read.pages import page_markdown
 from generator.read.vocabulary import DESIGNS
 from generator.render.cards import CardStore
 from generator.render.handwritten import page_html
+from generator.render.memo import RenderCache
 from generator.render.pages import GeneratedPage, SiteOptions, build_files, build_pages
 from generator.render.parallel import map_in_processes
 from generator.render.templates import TEMPLATES_DIR
@@ -42,7 +43,7 @@ def generate(
     root: Path,
     options: SiteOptions,
     related: RelatedConfig | None = None,
-    page_cache: dict[str, GeneratedPage] | None = None,
+    page_cache: RenderCache | None = None,
     study_cache: StudyCache | None = None,
     card_store: CardStore | None = None,
 ) -> Generated:
@@ -50,7 +51,7 @@ def generate(
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
     the contract; nothing is generated then.  ``page_cache`` lets repeated
-    builds (``mkdocs serve``) reuse study pages whose inputs did not change,
+    builds (``mkdocs serve``) reuse pages and feeds whose inputs did not change,
     ``study_cache`` study files that did not change, and ``card_store``
     social cards drawn before.
     """
@@ -60,7 +61,9 @@ def generate(
         lists = related_lists(content, related, drafts=options.drafts, named=named)
         pages = build_pages(content, options, lists, page_cache, named=named)
         written = written_pages(content, {page.src for page in pages})
-        files = build_files(content, options, lists, card_store, named=named)
+        files = build_files(content, options, lists, card_store, named=named, cache=page_cache)
+        if page_cache is not None:
+            page_cache.keep_used()
         return Generated(content, lists, pages, files, written)
 
 

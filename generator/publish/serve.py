@@ -31,7 +31,7 @@ from generator.publish.build import Build
 from generator.publish.problems import problem_count
 from generator.publish.search import SEARCH_SUBDIR
 from generator.read.content import StudyCache
-from generator.render.pages import GeneratedPage
+from generator.render.memo import RenderCache
 
 __all__ = ["BANNER_DATA", "BANNER_SCRIPT", "WATCHED", "Preview", "Session", "serve_log", "watch"]
 
@@ -75,7 +75,8 @@ class Preview:
 
     dirty: bool = False
     """`mkdocs serve --dirty`: MkDocs renders again only the pages whose text changed."""
-    page_cache: dict[str, GeneratedPage] = field(default_factory=dict)
+    page_cache: RenderCache = field(default_factory=RenderCache)
+    """Pages and feeds rendered by earlier builds."""
     study_cache: StudyCache = field(default_factory=dict)
     cards: dict[str, bytes] = field(default_factory=dict)
     """Social cards drawn while serving, by key (they are also kept on disk)."""
@@ -92,7 +93,7 @@ class Preview:
         """Begin another build: its problems are yet to be found."""
         self.problems = ()
 
-    def caches(self) -> tuple[dict[str, GeneratedPage], StudyCache]:
+    def caches(self) -> tuple[RenderCache, StudyCache]:
         """The page and study caches, for :func:`~generator.pipeline.generate`."""
         return self.page_cache, self.study_cache
 
@@ -132,9 +133,7 @@ class Preview:
         return not (self.dirty and self.previous.get(path) == content)
 
     def remember(self, build: Build) -> None:
-        """Keep what MkDocs builds now of ``build``, and only the entries of the page cache it uses."""
-        current = {id(page) for page in build.pages}
-        self.page_cache = {key: page for key, page in self.page_cache.items() if id(page) in current}
+        """Keep what MkDocs builds now of ``build``."""
         self.previous = dict(build.contents())
 
     def indexed(self, site_dir: Path) -> bool:

@@ -10,14 +10,15 @@ every file, sorted by file and line.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from pydantic import RootModel
+from pydantic import BaseModel, RootModel
 
 from generator.errors import ContentError, Problem
 from generator.read.confine import CONTENT, SITE_DATA, link_problem, read_confined, template_problems, unreadable
@@ -73,6 +74,19 @@ class StudyRecord:
     def published(self) -> bool:
         """Whether readers see this study (drafts are left out of the site)."""
         return self.study.status == "published"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The study as JSON: equal for equal studies, so what is made from it can be reused (``mkdocs serve``).
+
+        Computed once per record, and a preview keeps the records of unchanged files.
+        """
+        return model_fingerprint(self.study)
+
+
+def model_fingerprint(model: BaseModel) -> str:
+    """A model's data as JSON text, equal for equal data; any text (a lone surrogate too) is escaped, never refused."""
+    return json.dumps(model.model_dump(mode="json"), sort_keys=True)
 
 
 StudyCache = dict[str, tuple[tuple[int, int], StudyRecord]]

@@ -32,6 +32,7 @@ The module is pure: no MkDocs, no files, no clock (dates come from the studies).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -40,8 +41,9 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from generator.read.content import Content, StudyRecord
+from generator.read.content import Content, StudyRecord, model_fingerprint
 from generator.render.jsontext import json_file
+from generator.render.memo import Memo
 from generator.render.sanitise import markdown_to_safe_html
 from generator.text import NOT_XML
 from generator.urls import absolute_url, condition_src, file_href, page_url, study_src
@@ -69,7 +71,9 @@ never uses it: an empty feed takes the site's newest study date.
 # --------------------------------------------------------------------------- public API
 
 
-def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, site_name: str) -> dict[str, bytes]:
+def site_feeds(
+    studies: Sequence[StudyRecord], content: Content, site_url: str, site_name: str, memo: Memo | None = None
+) -> dict[str, bytes]:
     """All feed files, keyed by their path in the site.
 
     ``studies`` are the studies readers see (no drafts), newest first: they
@@ -79,16 +83,17 @@ def site_feeds(studies: Sequence[StudyRecord], content: Content, site_url: str, 
     ``feed.json`` for the whole site, and ``conditions/<key>/feed.xml`` and
     ``conditions/<key>/feed.json`` for every condition of the vocabulary, so
     a reader can subscribe to a condition before its first study appears.
+    A ``memo`` gives back the feeds an earlier build made from the same data.
     """
     site_url = _checked(site_url)
     newest = max((_modified(record) for record in studies), default=EMPTY_SITE_UPDATED)
-    bodies = _Bodies(site_url)
-    files = _feed_pair(studies, content, _Feed(site_url, site_name, "", site_name, newest), bodies)
+    bodies, memo = _Bodies(site_url), memo or Memo()
+    files = _feed_pair(studies, content, _Feed(site_url, site_name, "", site_name, newest), bodies, memo)
     members_of = _by_condition(studies)
     for key, condition in sorted(content.conditions.items()):
         members = members_of.get(key, [])
         feed = _Feed(site_url, site_name, page_url(condition_src(key)), f"{site_name}: {condition.name}", newest)
-        files |= _feed_pair(members, content, feed, bodies)
+        files |= _feed_pair(members, content, feed, bodies, memo)
     return files
 
 
@@ -165,12 +170,28 @@ class _Bodies:
         return self.done[record.slug]
 
 
-def _feed_pair(studies: Sequence[StudyRecord], content: Content, feed: _Feed, bodies: _Bodies) -> dict[str, bytes]:
+def _feed_pair(
+    studies: Sequence[StudyRecord], content: Content, feed: _Feed, bodies: _Bodies, memo: Memo
+) -> dict[str, bytes]:
     chosen = list(studies[:FEED_LIMIT])
-    return {
-        feed.folder + ATOM_FILE: _atom(chosen, content, feed, bodies),
-        feed.folder + JSON_FILE: _json_feed(chosen, content, feed, bodies),
+    return memo.get(
+        _feed_inputs(chosen, content, feed) if memo.cache is not None else [],
+        lambda: {
+            feed.folder + ATOM_FILE: _atom(chosen, content, feed, bodies),
+            feed.folder + JSON_FILE: _json_feed(chosen, content, feed, bodies),
+        },
+    )
+
+
+def _feed_inputs(chosen: Sequence[StudyRecord], content: Content, feed: _Feed) -> list[Any]:
+    """Everything a feed pair is made from: equal inputs give equal feeds."""
+    authors = {
+        key: model_fingerprint(content.authors[key])
+        for r in chosen
+        for key in r.study.authors
+        if key in content.authors
     }
+    return ["feeds", dataclasses.asdict(feed), [(record.slug, record.fingerprint) for record in chosen], authors]
 
 
 def _study_url(site_url: str, record: StudyRecord) -> str:

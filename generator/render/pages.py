@@ -11,11 +11,9 @@ studies.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,7 +24,7 @@ from markupsafe import escape
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.derive.effects import denominator_note
 from generator.derive.treatments import Treatments, content_treatments
-from generator.read.content import Content, StudyRecord
+from generator.read.content import Content, StudyRecord, model_fingerprint
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
 from generator.read.vocabulary import BLINDINGS, DESIGNS
@@ -54,6 +52,7 @@ from generator.render.evidence import (
     study_charts,
 )
 from generator.render.feeds import feed_links, site_feeds
+from generator.render.memo import Memo, RenderCache
 from generator.render.opendata import open_data
 from generator.render.parallel import map_in_processes
 from generator.render.sanitise import markdown_to_safe_html
@@ -170,20 +169,20 @@ def build_pages(
     content: Content,
     options: SiteOptions,
     related: Mapping[str, Sequence[RelatedLink]],
-    cache: dict[str, GeneratedPage] | None = None,
+    cache: RenderCache | None = None,
     *,
     named: Mapping[str, Treatments] | None = None,
 ) -> list[GeneratedPage]:
     """Every generated page of the site, in a stable order.
 
-    With a ``cache`` (kept between rebuilds while serving), a study page whose
+    With a ``cache`` (kept between rebuilds while serving), a page whose
     inputs have not changed is reused instead of rendered again.  ``named`` is
     :func:`~generator.derive.treatments.content_treatments` of ``content``, when already computed.
     """
     records = content.visible(drafts=options.drafts)
     by_slug = {record.slug: record for record in records}
     named = named if named is not None else content_treatments(content)
-    memo = _Memo(cache, templates_signature(options.templates_dir) if cache is not None else "")
+    memo = Memo(cache, templates_signature(options.templates_dir) if cache is not None else "")
     pages = [_home(content, records, options, memo), _search_page(content, options, memo)]
 
     def study_page(record: StudyRecord) -> GeneratedPage:
@@ -214,28 +213,6 @@ def build_pages(
     return pages
 
 
-@dataclass(frozen=True)
-class _Memo:
-    """Pages rendered by earlier builds (``mkdocs serve``), by a digest of everything each is made from.
-
-    A page is rendered again only when something it shows changed: its template files (``stamp``),
-    the site's options, or the data handed to its template.  Without a cache every page is rendered.
-    """
-
-    cache: dict[str, GeneratedPage] | None = None
-    stamp: str = ""
-    """:func:`~generator.render.templates.templates_signature` of the build's templates."""
-
-    def page(self, inputs: Sequence[Any], render: Callable[[], GeneratedPage]) -> GeneratedPage:
-        """The page made from ``inputs`` (JSON data; dates as ISO text): from the cache, or ``render()``."""
-        if self.cache is None:
-            return render()
-        key = hashlib.sha256(json.dumps([self.stamp, *inputs], sort_keys=True, default=str).encode()).hexdigest()
-        if (page := self.cache.get(key)) is None:
-            page = self.cache[key] = render()
-        return page
-
-
 def build_files(
     content: Content,
     options: SiteOptions,
@@ -243,11 +220,13 @@ def build_files(
     cards: CardStore | None = None,
     *,
     named: Mapping[str, Treatments] | None = None,
+    cache: RenderCache | None = None,
 ) -> dict[str, str | bytes]:
     """Files that are not pages, by path in the site: citations, social cards, feeds and open data.
 
     Feeds and open data never include drafts, even in a preview with drafts.  Social cards drawn
-    before are taken from ``cards``, and those drawn now are put in it.
+    before are taken from ``cards``, and those drawn now are put in it; feeds made by earlier
+    builds from the same data are taken from ``cache``.
     """
     files: dict[str, str | bytes] = {}
     visible = content.visible(drafts=options.drafts)
@@ -257,7 +236,7 @@ def build_files(
     wanted[SITE_CARD] = site_card(options.site_name, options.site_description)
     files.update(card_files(wanted, cards))
     published = content.visible()
-    files.update(site_feeds(published, content, options.site_url, options.site_name))
+    files.update(site_feeds(published, content, options.site_url, options.site_name, Memo(cache)))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
     files.update(open_data(published, content, options.site_url, slugs, named))
     path, data = search_terms(content)
@@ -301,7 +280,7 @@ def _link_tags(links: Sequence[tuple[str, str, str]]) -> str:
     )
 
 
-def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions, memo: _Memo) -> GeneratedPage:
+def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions, memo: Memo) -> GeneratedPage:
     src = "index.md"
     counts = _condition_counts(records)
     conditions = [
@@ -319,7 +298,7 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
     }
     meta = {"title": "Latest studies", "hide": ["toc"]}
     newest = _newest(records)
-    return memo.page(
+    return memo.get(
         [src, repr(options), context, newest],
         lambda: GeneratedPage(
             src,
@@ -330,12 +309,12 @@ def _home(content: Content, records: Sequence[StudyRecord], options: SiteOptions
     )
 
 
-def _search_page(content: Content, options: SiteOptions, memo: _Memo) -> GeneratedPage:
+def _search_page(content: Content, options: SiteOptions, memo: Memo) -> GeneratedPage:
     src = "search.md"
     meta = {"title": "Search", "template": "search-page.html", "hide": ["toc"]}
     links = {f"{name}_href": relative_href(src, f"{name}/index.md") for name in ("conditions", "topics", "archive")}
     links["terms_href"] = file_href(src, search_terms(content)[0])
-    return memo.page(
+    return memo.get(
         [src, repr(options), links],
         lambda: GeneratedPage(
             src,
@@ -352,7 +331,7 @@ def _study(
     named: Treatments,
     related: Sequence[RelatedLink],
     options: SiteOptions,
-    memo: _Memo,
+    memo: Memo,
 ) -> GeneratedPage:
     src = study_src(record.slug)
     teasers = [
@@ -361,7 +340,7 @@ def _study(
         if item.slug in by_slug
     ]
     render = partial(_render_study, record, content, named, teasers, options)
-    return memo.page(_study_inputs(record, content, named, teasers, options) if memo.cache is not None else [], render)
+    return memo.get(_study_inputs(record, content, named, teasers, options) if memo.cache is not None else [], render)
 
 
 def _study_inputs(
@@ -369,11 +348,11 @@ def _study_inputs(
 ) -> list[Any]:
     """Everything a study page is made from: equal inputs give equal pages."""
     study = record.study
-    used = [content.conditions[key].model_dump_json() for key in (study.condition, *study.also_conditions)]
-    used += [content.authors[key].model_dump_json() for key in study.authors]
-    used += [content.drugs[key].model_dump_json() for key in named.drugs]
-    used += [content.drug_classes[key].model_dump_json() for key in named.classes]
-    return [record.slug, study.model_dump_json(), teasers, *used, repr(options)]
+    used = [model_fingerprint(content.conditions[key]) for key in (study.condition, *study.also_conditions)]
+    used += [model_fingerprint(content.authors[key]) for key in study.authors]
+    used += [model_fingerprint(content.drugs[key]) for key in named.drugs]
+    used += [model_fingerprint(content.drug_classes[key]) for key in named.classes]
+    return [record.slug, record.fingerprint, teasers, *used, repr(options)]
 
 
 def _render_study(
@@ -685,7 +664,7 @@ def _shown(about: list[tuple[str, list[_Value]]]) -> list[tuple[str, list[_Value
 
 
 def _index(
-    src: str, title: str, intro: str, groups: Any, options: SiteOptions, newest: dt.date | None, memo: _Memo
+    src: str, title: str, intro: str, groups: Any, options: SiteOptions, newest: dt.date | None, memo: Memo
 ) -> GeneratedPage:
     """A page listing listings, in groups each with a heading ("" for none), with their counts."""
     shown = [
@@ -699,7 +678,7 @@ def _index(
         for heading, listings in groups
     ]
     meta = {"title": title, "hide": ["toc"]}
-    return memo.page(
+    return memo.get(
         [src, repr(options), title, intro, shown, newest],
         lambda: GeneratedPage(
             src,
@@ -710,7 +689,7 @@ def _index(
     )
 
 
-def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, memo: _Memo) -> list[GeneratedPage]:
+def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, memo: Memo) -> list[GeneratedPage]:
     count = max(1, math.ceil(len(listing.records) / options.per_page))
     newest = _newest(listing.records)  # a new study moves every page of its listing along
     source = partial(paged_src, listing.first_src)
@@ -736,7 +715,7 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, me
                    "total": len(listing.records)}  # fmt: skip
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
         render = partial(_listing_page, src, meta, context, options, feeds, newest)
-        pages.append(memo.page([src, repr(options), meta, context, feeds, newest], render))
+        pages.append(memo.get([src, repr(options), meta, context, feeds, newest], render))
     return pages
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from generator.pipeline import generate
+from generator.render.memo import RenderCache
 from generator.render.pages import SiteOptions
 
 
@@ -16,11 +17,12 @@ def _edit(path, old: str, new: str) -> None:
 
 def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> None:
     project.copy_seed()
-    pages, studies = {}, {}
+    pages, studies = RenderCache(), {}
     first = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
     again = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
     by_src = {page.src: page for page in first.pages}
     assert all(page is by_src[page.src] for page in again.pages)  # listings and indexes too
+    assert all(again.files[path] is first.files[path] for path in first.files if "feed." in path)  # and feeds
 
     il2 = project.root / "content/studies/low-dose-il2-sle.yaml"
     _edit(il2, "The author has no conflicts", "The writer has no conflicts")  # not shown on other pages
@@ -31,20 +33,22 @@ def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> 
     assert [src for src, page in edited.items() if page is not by_src[src]] == ["studies/low-dose-il2-sle.md"]
 
     _edit(il2, "title: Low-Dose IL-2 Effective in Lupus", "title: A New Headline for the IL-2 Trial")
-    edited = {
-        page.src: page for page in generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies).pages
-    }
+    retitled = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    edited = {page.src: page for page in retitled.pages}
     # every page that lists the IL-2 study shows the new headline: "More like this", its hub, its year, the home page
     lists = ["studies/serum-interferon-predicts-lupus-flares.md", "conditions/sle.md", "archive/2019.md", "index.md"]
     shown = [src for src in lists if "A New Headline for the IL-2 Trial" in edited[src].text]
     assert shown == lists
     assert edited["conditions/ra.md"] is by_src["conditions/ra.md"]  # a listing without the study is kept
+    for feed in ("feed.xml", "feed.json", "conditions/sle/feed.xml", "conditions/sle/feed.json"):
+        assert "A New Headline for the IL-2 Trial" in retitled.files[feed].decode(), feed
+    assert retitled.files["conditions/ra/feed.xml"] is first.files["conditions/ra/feed.xml"]
 
 
 def test_cached_and_uncached_builds_are_identical(project) -> None:
     project.copy_seed()
     cold = generate(project.root, SiteOptions())
-    pages, studies = {}, {}
+    pages, studies = RenderCache(), {}
     generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
     warm = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
     assert [(p.src, p.text, p.head) for p in warm.pages] == [(p.src, p.text, p.head) for p in cold.pages]

@@ -349,12 +349,10 @@ def test_a_publication_points_site_dir_at_its_staging_folder_and_back(tmp_path) 
 # --- the preview's bookkeeping, the page policy and the settings ---------------------------------------------
 
 
-def test_a_preview_tells_changed_pages_and_keeps_only_the_cache_entries_still_built() -> None:
-    kept, dropped = GeneratedPage("a.md", "text"), GeneratedPage("b.md", "text")
-    preview = Preview(dirty=True, page_cache={"a": kept, "b": dropped})
+def test_a_preview_tells_changed_pages_and_files() -> None:
+    preview = Preview(dirty=True)
     assert preview.changed("a.md", "text"), "nothing was built yet"
-    preview.remember(Build(pages=[kept], files={"a.json": b"{}"}))
-    assert preview.page_cache == {"a": kept}
+    preview.remember(Build(pages=[GeneratedPage("a.md", "text")], files={"a.json": b"{}"}))
     assert not preview.changed("a.md", "text")
     assert not preview.changed("a.json", b"{}")
     assert preview.changed("a.md", "new text")
