@@ -35,9 +35,12 @@ The module is pure: no MkDocs, no files, no clock.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from generator.derive.citation import doi_url, pubmed_url
@@ -45,7 +48,8 @@ from generator.derive.treatments import Treatments, content_treatments
 from generator.read.content import Content, StudyRecord
 from generator.read.model import ARM_KEY_PATTERN, Effect, Outcome, Source
 from generator.read.vocabulary import BLINDING_KEYS, CERTAINTY_KEYS, DESIGN_KEYS, DESIGNS, DOWNGRADE_KEYS, MEASURE_KEYS
-from generator.render.jsontext import json_file
+from generator.render.jsontext import json_file, json_text
+from generator.render.memo import Memo
 from generator.text import LONE_SURROGATE
 from generator.urls import SLUG_PATTERN, absolute_url, study_src
 
@@ -122,6 +126,7 @@ def open_data(
     site_url: str,
     related: Mapping[str, Sequence[str]],
     named: Mapping[str, Treatments] | None = None,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
     """The open-data files, keyed by their path in the site.
 
@@ -131,20 +136,60 @@ def open_data(
     a draft can never leak through it.  ``site_url`` is the absolute address
     of the site, used for each study's ``url``; ``named`` is
     :func:`~generator.derive.treatments.content_treatments` of ``content``, when already computed.
+    A ``memo`` gives back each study's part of the files as an earlier build wrote it from the same data.
     """
     shown = {record.slug for record in studies}
     named = named if named is not None else content_treatments(content)
-    records = [
-        _study_json(r, content, named[r.slug], site_url, [s for s in related.get(r.slug, ()) if s in shown])
-        for r in studies
-    ]
-    document = {"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(records), "studies": records}
+    memo = memo or Memo()
+    parts = []
+    for record in studies:
+        links = [slug for slug in related.get(record.slug, ()) if slug in shown]
+        inputs = _parts_inputs(record, content, named[record.slug], site_url, links) if memo.cache is not None else []
+        parts.append(memo.get(inputs, partial(_study_parts, record, content, named[record.slug], site_url, links)))
+    # The files are their studies' parts joined: the same bytes as writing each file whole.
+    head = json_text({"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(parts)})
+    document = head[:-1] + ',"studies":[' + ",".join(part.json for part in parts) + "]}\n"
     return {
-        "studies.json": json_file(document),
-        "studies.csv": _csv_bytes(STUDY_COLUMNS, (_study_row(item) for item in records)),
-        "outcomes.csv": _csv_bytes(OUTCOME_COLUMNS, (row for r in studies for row in _outcome_rows(r))),
+        "studies.json": document.encode("utf-8"),
+        "studies.csv": _csv_text([STUDY_COLUMNS]).encode("utf-8") + b"".join(part.row for part in parts),
+        "outcomes.csv": _csv_text([OUTCOME_COLUMNS]).encode("utf-8") + b"".join(part.outcomes for part in parts),
         SCHEMA_PATH: json_file(STUDIES_JSON_SCHEMA),
     }
+
+
+@dataclass(frozen=True)
+class _StudyParts:
+    """One study's part of each open-data file."""
+
+    json: str
+    """Its object in ``studies.json``."""
+    row: bytes
+    """Its line of ``studies.csv``."""
+    outcomes: bytes
+    """Its lines of ``outcomes.csv``."""
+
+
+def _study_parts(
+    record: StudyRecord, content: Content, named: Treatments, site_url: str, related: list[str]
+) -> _StudyParts:
+    item = _study_json(record, content, named, site_url, related)
+    return _StudyParts(
+        json_text(item),
+        _csv_text([_cells(STUDY_COLUMNS, _study_row(item))]).encode("utf-8"),
+        _csv_text(_cells(OUTCOME_COLUMNS, row) for row in _outcome_rows(record)).encode("utf-8"),
+    )
+
+
+def _parts_inputs(
+    record: StudyRecord, content: Content, named: Treatments, site_url: str, related: list[str]
+) -> list[Any]:
+    """Everything a study's parts are made from: equal inputs give equal parts."""
+    study = record.study
+    names = [_author(key, content) for key in study.authors] + [_condition_name(study.condition, content)]
+    names += [content.drugs[key].name for key in named.drugs] + [
+        content.drug_classes[key].name for key in named.classes
+    ]
+    return ["open data", record.slug, record.fingerprint, site_url, related, dataclasses.asdict(named), names]
 
 
 def neutralise_cell(text: str) -> str:
@@ -319,13 +364,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+def _cells(columns: Sequence[str], row: Mapping[str, Any]) -> list[str]:
+    return [_cell(row.get(column)) for column in columns]
+
+
+def _csv_text(rows: Iterable[Sequence[str]]) -> str:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- schema

@@ -226,7 +226,7 @@ def build_files(
 
     Feeds and open data never include drafts, even in a preview with drafts.  Social cards drawn
     before are taken from ``cards``, and those drawn now are put in it; feeds made by earlier
-    builds from the same data are taken from ``cache``.
+    builds from the same data (and each study's part of the open data) are taken from ``cache``.
     """
     files: dict[str, str | bytes] = {}
     visible = content.visible(drafts=options.drafts)
@@ -238,7 +238,7 @@ def build_files(
     published = content.visible()
     files.update(site_feeds(published, content, options.site_url, options.site_name, Memo(cache)))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
-    files.update(open_data(published, content, options.site_url, slugs, named))
+    files.update(open_data(published, content, options.site_url, slugs, named, Memo(cache)))
     path, data = search_terms(content)
     files[path] = data
     return files

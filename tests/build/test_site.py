@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from generator.pipeline import generate
+from generator.render import opendata
 from generator.render.memo import RenderCache
 from generator.render.pages import SiteOptions
 
@@ -43,6 +44,23 @@ def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> 
     for feed in ("feed.xml", "feed.json", "conditions/sle/feed.xml", "conditions/sle/feed.json"):
         assert "A New Headline for the IL-2 Trial" in retitled.files[feed].decode(), feed
     assert retitled.files["conditions/ra/feed.xml"] is first.files["conditions/ra/feed.xml"]
+    assert retitled.files == generate(project.root, SiteOptions()).files  # what was reused is what a build makes
+
+
+def test_a_rebuild_after_one_edit_redoes_the_open_data_of_that_study_only(project, monkeypatch) -> None:
+    project.copy_seed()
+    pages, studies, made = RenderCache(), {}, []
+    study_json = opendata._study_json
+    monkeypatch.setattr(
+        opendata, "_study_json", lambda record, *args: made.append(record.slug) or study_json(record, *args)
+    )
+    generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    assert len(made) == len(studies) > 1
+    made.clear()
+    _edit(project.root / "content/studies/low-dose-il2-sle.yaml", "The author has no conflicts", "None declared")
+    generated = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    assert made == ["low-dose-il2-sle"]
+    assert "None declared" in generated.files["studies.json"].decode()
 
 
 def test_cached_and_uncached_builds_are_identical(project) -> None:
