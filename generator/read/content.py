@@ -10,9 +10,10 @@ every file, sorted by file and line.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -77,7 +78,7 @@ class StudyRecord:
 
     @cached_property
     def fingerprint(self) -> str:
-        """The study as JSON: equal for equal studies, so what is made from it can be reused (``mkdocs serve``).
+        """The study's :func:`model_fingerprint`: what is made from it can be reused (``mkdocs serve``).
 
         Computed once per record, and a preview keeps the records of unchanged files.
         """
@@ -85,8 +86,8 @@ class StudyRecord:
 
 
 def model_fingerprint(model: BaseModel) -> str:
-    """A model's data as JSON text, equal for equal data; any text (a lone surrogate too) is escaped, never refused."""
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True)
+    """A digest of a model's data, equal for equal data (from its JSON; any text, a lone surrogate too, is escaped)."""
+    return hashlib.sha256(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
 StudyCache = dict[str, tuple[tuple[int, int], StudyRecord]]
@@ -119,6 +120,21 @@ class Content:
     def warnings(self) -> tuple[Problem, ...]:
         """Every study file's warnings, sorted by file, line and column."""
         return tuple(sorted(warning for record in self.studies for warning in record.warnings))
+
+    @cached_property
+    def fingerprints(self) -> dict[str, dict[str, str]]:
+        """Each vocabulary entry's :func:`model_fingerprint`, by vocabulary (``conditions``, ``authors``, ``drugs``,
+        ``drug_classes``) and key: what a page made from an entry is reused for (``mkdocs serve``)."""
+        vocabularies: dict[str, Mapping[str, BaseModel]] = {
+            "conditions": self.conditions,
+            "authors": self.authors,
+            "drugs": self.drugs,
+            "drug_classes": self.drug_classes,
+        }
+        return {
+            name: {key: model_fingerprint(entry) for key, entry in entries.items()}
+            for name, entries in vocabularies.items()
+        }
 
     def visible(self, *, drafts: bool = False) -> tuple[StudyRecord, ...]:
         """Studies readers see, newest first (ties by slug); drafts only if asked."""

@@ -41,7 +41,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from generator.read.content import Content, StudyRecord, model_fingerprint
+from generator.read.content import Content, StudyRecord
 from generator.render.jsontext import json_file
 from generator.render.memo import Memo
 from generator.render.sanitise import markdown_to_safe_html
@@ -186,10 +186,7 @@ def _feed_pair(
 def _feed_inputs(chosen: Sequence[StudyRecord], content: Content, feed: _Feed) -> list[Any]:
     """Everything a feed pair is made from: equal inputs give equal feeds."""
     authors = {
-        key: model_fingerprint(content.authors[key])
-        for r in chosen
-        for key in r.study.authors
-        if key in content.authors
+        key: content.fingerprints["authors"][key] for r in chosen for key in r.study.authors if key in content.authors
     }
     return ["feeds", dataclasses.asdict(feed), [(record.slug, record.fingerprint) for record in chosen], authors]
 

@@ -24,7 +24,7 @@ from markupsafe import escape
 from generator.derive.citation import doi_url, pubmed_url, reference_text
 from generator.derive.effects import denominator_note
 from generator.derive.treatments import Treatments, content_treatments
-from generator.read.content import Content, StudyRecord, model_fingerprint
+from generator.read.content import Content, StudyRecord
 from generator.read.model import Arm
 from generator.read.values import parse_result_value
 from generator.read.vocabulary import BLINDINGS, DESIGNS
@@ -348,10 +348,11 @@ def _study_inputs(
 ) -> list[Any]:
     """Everything a study page is made from: equal inputs give equal pages."""
     study = record.study
-    used = [model_fingerprint(content.conditions[key]) for key in (study.condition, *study.also_conditions)]
-    used += [model_fingerprint(content.authors[key]) for key in study.authors]
-    used += [model_fingerprint(content.drugs[key]) for key in named.drugs]
-    used += [model_fingerprint(content.drug_classes[key]) for key in named.classes]
+    fingerprints = content.fingerprints
+    used = [fingerprints["conditions"][key] for key in (study.condition, *study.also_conditions)]
+    used += [fingerprints["authors"][key] for key in study.authors]
+    used += [fingerprints["drugs"][key] for key in named.drugs]
+    used += [fingerprints["drug_classes"][key] for key in named.classes]
     return [record.slug, record.fingerprint, teasers, *used, repr(options)]
 
 
