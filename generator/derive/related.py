@@ -76,6 +76,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -429,7 +430,15 @@ class _Corpus:
     by_primary: Mapping[str, tuple[int, ...]]
 
 
+@lru_cache(maxsize=2)
+def _reader(conditions: tuple[tuple[str, ConditionTerms], ...]) -> _TextReader:
+    """The reader of a condition vocabulary: the same one while the vocabulary is, with what it has read."""
+    return _TextReader(dict(conditions))
+
+
+@lru_cache(maxsize=1 << 16)
 def _prepare(study: RelatedInput, reader: _TextReader) -> _Study:
+    """How the engine sees one study (memoised: `mkdocs serve` reads only the studies an edit changed again)."""
     terms, named_in_text = reader.read(f"{study.title}\n{study.summary}")
     interventions, named_in_interventions = reader.read(study.interventions)
     topic_names: dict[str, str] = {}
@@ -543,7 +552,7 @@ def _build_corpus(
     if len(position) != len(published):
         duplicates = sorted(slug for slug, n in Counter(s.slug for s in published).items() if n > 1)
         raise ValueError(f"duplicate study slugs: {', '.join(duplicates)}")
-    reader = _TextReader(conditions)
+    reader = _reader(tuple(sorted(conditions.items())))
     prepared = tuple(_prepare(study, reader) for study in published)
     feature_points = _feature_points(prepared, config)
     counted = _counted_features(prepared, feature_points)
