@@ -31,6 +31,10 @@ SEARCHABLE = "data-pagefind-body"
 """The attribute of the part of a page that is indexed; pages without it are not."""
 
 
+WRITE_GRACE = 60.0
+"""Seconds Pagefind has to finish writing the index and exit once it has answered WriteFiles."""
+
+
 class SearchIndexError(RuntimeError):
     """Raised when the search index could not be built."""
 
@@ -84,7 +88,12 @@ class PageIndex:
             self._send({"type": "AddFile", "index_id": self.index_id, "url": url, "file_contents": html})
 
     def write(self, site_dir: Path) -> None:
-        """Write the index to ``site_dir/pagefind`` once every page is in; stop Pagefind."""
+        """Write the index to ``site_dir/pagefind`` once every page is in; stop Pagefind.
+
+        Pagefind answers WriteFiles while its last writes may still be under way (it hands them to
+        background threads), so it is not killed then: at the end of its input it finishes them and
+        exits.  Killed, it could leave a file such as ``pagefind-entry.json`` empty.
+        """
         try:
             with self.replied:  # every page's reply first: one may have failed, and the index must hold them all
                 self.replied.wait_for(lambda: len(self.replies) >= self.sent or not self.reader.is_alive())
@@ -93,11 +102,21 @@ class PageIndex:
                 raise SearchIndexError(f"the search index could not be built: {failed[0].get('message')}")
             output = str((site_dir / SEARCH_SUBDIR).resolve())
             self._wait(self._send({"type": "WriteFiles", "index_id": self.index_id, "output_path": output}))
+            self.outbox.put(None)
+            self.writer.join()  # nothing is left to send: end Pagefind's input
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=WRITE_GRACE)
+            except subprocess.TimeoutExpired:
+                raise SearchIndexError(
+                    f"the search index could not be built: Pagefind did not finish writing it in {WRITE_GRACE:.0f} s"
+                ) from None
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop Pagefind (a build that failed writes no index)."""
+        """Stop Pagefind (at once: a build that failed writes no index)."""
         self.outbox.put(None)
         if self.process.poll() is None:
             self.process.kill()
