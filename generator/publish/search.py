@@ -11,6 +11,7 @@ indexed (they carry ``data-pagefind-body``), and within them the parts marked
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -125,7 +126,8 @@ class PageIndex:
         self.writer.join()
         for stream in (self.process.stdin, self.process.stdout, self.errors):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(BrokenPipeError):  # a page still buffered for a killed Pagefind: dropped
+                    stream.close()  # (closed all the same: the buffer's flush fails, not the close)
 
     def _send(self, payload: dict[str, Any]) -> int:
         """Queue a message for Pagefind; its id."""
