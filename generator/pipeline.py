@@ -43,15 +43,15 @@ def generate(
     root: Path,
     options: SiteOptions,
     related: RelatedConfig | None = None,
-    page_cache: RenderCache | None = None,
+    render_cache: RenderCache | None = None,
     study_cache: StudyCache | None = None,
     card_store: CardStore | None = None,
 ) -> Generated:
     """Load and validate the content under ``root`` and generate every page and file.
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
-    the contract; nothing is generated then.  ``page_cache`` lets repeated
-    builds (``mkdocs serve``) reuse pages and feeds whose inputs did not change,
+    the contract; nothing is generated then.  ``render_cache`` lets repeated
+    builds (``mkdocs serve``) reuse pages, feeds and each study's open data whose inputs did not change,
     ``study_cache`` study files that did not change, and ``card_store``
     social cards drawn before.
     """
@@ -59,11 +59,11 @@ def generate(
         content = load_content(root, cache=study_cache, spread=map_in_processes)
         named = content_treatments(content)
         lists = related_lists(content, related, drafts=options.drafts, named=named)
-        pages = build_pages(content, options, lists, page_cache, named=named)
+        pages = build_pages(content, options, lists, render_cache, named=named)
         written = written_pages(content, {page.src for page in pages})
-        files = build_files(content, options, lists, card_store, named=named, cache=page_cache)
-        if page_cache is not None:
-            page_cache.keep_used()
+        files = build_files(content, options, lists, card_store, named=named, cache=render_cache)
+        if render_cache is not None:
+            render_cache.keep_used()
         return Generated(content, lists, pages, files, written)
 
 

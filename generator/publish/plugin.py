@@ -92,10 +92,10 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         """Generate everything (reusing a preview's caches), or a preview's last good build if the content broke."""
         preview = self.session.preview
         related = self.config.related.related_config()
-        page_cache, study_cache = preview.caches() if preview else (None, None)
+        render_cache, study_cache = preview.caches() if preview else (None, None)
         cards = CardCache(root / CARD_CACHE, preview.cards if preview else {})
         try:
-            generated = generate(root, options, related, page_cache, study_cache, cards)
+            generated = generate(root, options, related, render_cache, study_cache, cards)
         except ContentError as error:
             last = preview.keep_serving(error) if preview else None
             if last is None:

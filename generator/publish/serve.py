@@ -75,8 +75,8 @@ class Preview:
 
     dirty: bool = False
     """`mkdocs serve --dirty`: MkDocs renders again only the pages whose text changed."""
-    page_cache: RenderCache = field(default_factory=RenderCache)
-    """Pages and feeds rendered by earlier builds."""
+    render_cache: RenderCache = field(default_factory=RenderCache)
+    """Pages, feeds and each study's open data, made by earlier builds."""
     study_cache: StudyCache = field(default_factory=dict)
     cards: dict[str, bytes] = field(default_factory=dict)
     """Social cards drawn while serving, by key (they are also kept on disk)."""
@@ -95,7 +95,7 @@ class Preview:
 
     def caches(self) -> tuple[RenderCache, StudyCache]:
         """The page and study caches, for :func:`~generator.pipeline.generate`."""
-        return self.page_cache, self.study_cache
+        return self.render_cache, self.study_cache
 
     def keep_serving(self, error: ContentError) -> Build | None:
         """The last good build to serve again despite ``error`` (which is logged), or None if there is none."""

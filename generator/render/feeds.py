@@ -37,6 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -175,7 +176,7 @@ def _feed_pair(
 ) -> dict[str, bytes]:
     chosen = list(studies[:FEED_LIMIT])
     return memo.get(
-        _feed_inputs(chosen, content, feed) if memo.cache is not None else [],
+        partial(_feed_inputs, chosen, content, feed),
         lambda: {
             feed.folder + ATOM_FILE: _atom(chosen, content, feed, bodies),
             feed.folder + JSON_FILE: _json_feed(chosen, content, feed, bodies),

@@ -49,9 +49,13 @@ class Memo:
     stamp: str = ""
     """What every entry depends on besides its own inputs (the templates' signature)."""
 
-    def get(self, inputs: Sequence[Any], make: Callable[[], T]) -> T:
-        """What ``make()`` gives for ``inputs`` (JSON data; other values by ``str``): from the cache, or made now."""
+    def get(self, inputs: Sequence[Any] | Callable[[], Sequence[Any]], make: Callable[[], T]) -> T:
+        """What ``make()`` gives for ``inputs`` (JSON data; other values by ``str``): from the cache, or made now.
+
+        ``inputs`` may be a function giving them, called only when there is a cache to look in.
+        """
         if self.cache is None:
             return make()
-        key = hashlib.sha256(json.dumps([self.stamp, *inputs], sort_keys=True, default=str).encode()).hexdigest()
+        data = inputs() if callable(inputs) else inputs
+        key = hashlib.sha256(json.dumps([self.stamp, *data], sort_keys=True, default=str).encode()).hexdigest()
         return self.cache.get(key, make)

@@ -144,8 +144,8 @@ def open_data(
     parts = []
     for record in studies:
         links = [slug for slug in related.get(record.slug, ()) if slug in shown]
-        inputs = _parts_inputs(record, content, named[record.slug], site_url, links) if memo.cache is not None else []
-        parts.append(memo.get(inputs, partial(_study_parts, record, content, named[record.slug], site_url, links)))
+        given = (record, content, named[record.slug], site_url, links)
+        parts.append(memo.get(partial(_parts_inputs, *given), partial(_study_parts, *given)))
     # The files are their studies' parts joined: the same bytes as writing each file whole.
     head = json_text({"$schema": absolute_url(site_url, SCHEMA_PATH), "count": len(parts)})
     document = head[:-1] + ',"studies":[' + ",".join(part.json for part in parts) + "]}\n"

@@ -339,8 +339,8 @@ def _study(
         for item in related
         if item.slug in by_slug
     ]
-    render = partial(_render_study, record, content, named, teasers, options)
-    return memo.get(_study_inputs(record, content, named, teasers, options) if memo.cache is not None else [], render)
+    inputs = partial(_study_inputs, record, content, named, teasers, options)
+    return memo.get(inputs, partial(_render_study, record, content, named, teasers, options))
 
 
 def _study_inputs(

@@ -19,8 +19,8 @@ def _edit(path, old: str, new: str) -> None:
 def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> None:
     project.copy_seed()
     pages, studies = RenderCache(), {}
-    first = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
-    again = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    first = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
+    again = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     by_src = {page.src: page for page in first.pages}
     assert all(page is by_src[page.src] for page in again.pages)  # listings and indexes too
     assert all(again.files[path] is first.files[path] for path in first.files if "feed." in path)  # and feeds
@@ -28,13 +28,13 @@ def test_caches_reuse_unchanged_pages_and_redo_what_an_edit_touches(project) -> 
     il2 = project.root / "content/studies/low-dose-il2-sle.yaml"
     _edit(il2, "The author has no conflicts", "The writer has no conflicts")  # not shown on other pages
     edited = {
-        page.src: page for page in generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies).pages
+        page.src: page for page in generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies).pages
     }
     assert "The writer has no conflicts" in edited["studies/low-dose-il2-sle.md"].text
     assert [src for src, page in edited.items() if page is not by_src[src]] == ["studies/low-dose-il2-sle.md"]
 
     _edit(il2, "title: Low-Dose IL-2 Effective in Lupus", "title: A New Headline for the IL-2 Trial")
-    retitled = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    retitled = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     edited = {page.src: page for page in retitled.pages}
     # every page that lists the IL-2 study shows the new headline: "More like this", its hub, its year, the home page
     lists = ["studies/serum-interferon-predicts-lupus-flares.md", "conditions/sle.md", "archive/2019.md", "index.md"]
@@ -54,11 +54,11 @@ def test_a_rebuild_after_one_edit_redoes_the_open_data_of_that_study_only(projec
     monkeypatch.setattr(
         opendata, "_study_json", lambda record, *args: made.append(record.slug) or study_json(record, *args)
     )
-    generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     assert len(made) == len(studies) > 1
     made.clear()
     _edit(project.root / "content/studies/low-dose-il2-sle.yaml", "The author has no conflicts", "None declared")
-    generated = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    generated = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     assert made == ["low-dose-il2-sle"]
     assert "None declared" in generated.files["studies.json"].decode()
 
@@ -67,7 +67,7 @@ def test_cached_and_uncached_builds_are_identical(project) -> None:
     project.copy_seed()
     cold = generate(project.root, SiteOptions())
     pages, studies = RenderCache(), {}
-    generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
-    warm = generate(project.root, SiteOptions(), page_cache=pages, study_cache=studies)
+    generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
+    warm = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     assert [(p.src, p.text, p.head) for p in warm.pages] == [(p.src, p.text, p.head) for p in cold.pages]
     assert warm.files == cold.files

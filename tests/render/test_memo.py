@@ -36,3 +36,18 @@ def test_without_a_cache_everything_is_made_afresh() -> None:
     for _ in range(2):
         Memo().get(["a"], lambda: made.append(1))
     assert made == [1, 1]
+
+
+def test_inputs_given_as_a_function_are_worked_out_only_when_there_is_a_cache() -> None:
+    asked = []
+
+    def inputs():
+        asked.append(1)
+        return ["page", 1]
+
+    assert Memo().get(inputs, lambda: "made") == "made"
+    assert asked == []
+    cache = RenderCache()
+    assert Memo(cache).get(inputs, lambda: "first") == "first"
+    assert Memo(cache).get(["page", 1], lambda: "second") == "first"  # the same key as the list itself
+    assert asked == [1]
