@@ -9,6 +9,7 @@ when hosted as a GitHub Pages project site.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -145,6 +146,15 @@ def test_a_nonsense_word_finds_nothing(page: Page, guard: Guard, site: ServedSit
     expect(results).to_have_count(0)
     expect(page.locator(".re-search__expanded")).to_have_text("")
     guard.assert_clean(prefix="/rheum/")
+
+
+def test_markup_in_the_address_of_a_search_stays_text(page: Page, guard: Guard, site: ServedSite) -> None:
+    hostile = '<img src=x onerror="window.pwned=1">"><script>window.pwned=2</script>'
+    page.goto(site.url("search/?q=" + quote(hostile)))
+    expect(page.locator(".re-search__count")).to_have_text(f"No results for {hostile}")
+    expect(page.locator("#search img, #search script")).to_have_count(0)
+    assert page.evaluate("() => window.pwned") is None
+    guard.assert_clean(prefix="/rheum/")  # no request for the image "x", no script error
 
 
 def test_search_filters_narrow_by_condition_including_also_conditions(
