@@ -26,6 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 
 from generator.errors import ContentError
 from generator.pipeline import generate
@@ -121,9 +122,9 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             add_files(files, config, preview.banner_files())
         return files
 
-    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Generated pages outside the navigation get pages that convert no Markdown (their HTML is made)."""
-        html_pages(files, config, self.build)
+        html_pages(files, config, self.build, nav)
         return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:

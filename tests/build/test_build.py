@@ -10,6 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from mkdocs.exceptions import Abort
+from mkdocs.structure.pages import Page
 
 from ..conftest import MINIMAL_STUDY, SEED, build_site, seed_project
 
@@ -355,6 +356,24 @@ def test_study_page_and_nav_do_not_grow_from_50_to_500_studies(site_project) -> 
     large = measure(build_site(site_project.root))
     assert large[:3] == small[:3]  # same nav, same page apart from the related list, still five related items
     assert large[3] <= small[3] * 1.05
+
+
+def test_only_pages_in_the_navigation_and_hand_written_pages_set_up_markdown(site_project, monkeypatch) -> None:
+    """A generated page outside the navigation converts no Markdown: MkDocs' converter costs about 1 ms a page."""
+    converted: list[str] = []
+    markdown_render = Page.render
+
+    def render(page: Page, config, files) -> None:
+        converted.append(page.file.src_uri)
+        markdown_render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", render)
+    site = build_site(site_project.root)
+    assert (site / "studies" / "low-dose-il2-sle" / "index.html").is_file()
+    assert "about.md" in converted, "a hand-written page is Markdown"
+    assert "index.md" in converted, "the home page is in the navigation"
+    outside_nav = [src for src in converted if src.startswith(("studies/", "topics/")) and src != "topics/index.md"]
+    assert not outside_nav, "study and topic pages are not in the navigation"
 
 
 def test_related_options_come_from_mkdocs_yml(site_project, caplog) -> None:
