@@ -49,6 +49,17 @@ class HeldFile(File):
         """Whether the content changed since MkDocs last built it (asked only by ``--dirty`` builds)."""
         return self.modified
 
+    def copy_file(self, dirty: bool = False) -> None:
+        """Write the file into the site, unless the last build wrote the same content there.
+
+        Such a file is left as it is and only dated now, so that a preview's rebuild, which deletes
+        what it did not write (:mod:`~generator.publish.keptsite`), keeps it.
+        """
+        if not self.modified and os.path.isfile(self.abs_dest_path):
+            os.utime(self.abs_dest_path)
+        else:
+            super().copy_file(dirty=False)
+
 
 class HtmlPage(Page):
     """A generated page outside the navigation, whose HTML the generator made: MkDocs converts no Markdown for it.

@@ -109,9 +109,16 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
             preview.last = build
         return build
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """A preview's rebuild keeps the last build's files from MkDocs' clean step, to overwrite them in place."""
+        if self.session.preview is not None:
+            self.session.preview.before_clean(Path(config.site_dir))
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Build exactly the checked hand-written pages, plus the build's pages and files; a preview remembers them."""
         preview = self.session.preview
+        if preview is not None:
+            preview.after_clean()
         if problems := docs_problems(files, config.docs_dir, self.build.checked):
             if preview is None:
                 raise PluginError(nothing_built(ContentError(problems)))
@@ -212,12 +219,16 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
                 search.write(Path(config.site_dir))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
+        if self.session.preview is not None:
+            self.session.preview.after_build()
         if self.publication is not None:
             self.publication.finished = True
 
     def on_build_error(self, *, error: Exception) -> None:
         """Discard a failed build (strict-mode warnings included); the previous site stays as it was."""
         self._stop_search()
+        if self.session.preview is not None:
+            self.session.preview.build_failed()
         self._discard()
 
     def on_shutdown(self) -> None:

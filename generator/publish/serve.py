@@ -28,6 +28,7 @@ from jinja2 import BytecodeCache, MemcachedBytecodeCache
 
 from generator.errors import ContentError, Problem
 from generator.publish.build import Build
+from generator.publish.keptsite import KeptSite
 from generator.publish.problems import problem_count
 from generator.publish.search import SEARCH_SUBDIR
 from generator.read.content import StudyCache
@@ -88,6 +89,8 @@ class Preview:
     """The last good build, served again while the content is broken."""
     problems: tuple[Problem, ...] = ()
     """The content problems of the build under way, which every page's banner lists."""
+    kept: KeptSite | None = None
+    """The last build, hidden from MkDocs' clean step of a rebuild that is not ``--dirty``."""
 
     def start(self) -> None:
         """Begin another build: its problems are yet to be found."""
@@ -129,12 +132,41 @@ class Preview:
         return f"{head}{tag}{found}{tail}" if found else output + tag
 
     def changed(self, path: str, content: str | bytes) -> bool:
-        """Whether MkDocs must build ``path`` again: always, unless a ``--dirty`` preview built the same content."""
-        return not (self.dirty and self.previous.get(path) == content)
+        """Whether MkDocs must build ``path`` again: always, unless the site folder holds it as last built.
+
+        It does in a ``--dirty`` preview, and in a rebuild that put the last build back (:meth:`before_clean`).
+        """
+        keeps_files = self.dirty or self.kept is not None
+        return not (keeps_files and self.previous.get(path) == content)
 
     def remember(self, build: Build) -> None:
         """Keep what MkDocs builds now of ``build``."""
         self.previous = dict(build.contents())
+
+    def before_clean(self, site_dir: Path) -> None:
+        """Hide the last build from MkDocs' clean step, so that the rebuild overwrites its files (not ``--dirty``)."""
+        self.kept = None if self.dirty else KeptSite.hide(site_dir)
+
+    def after_clean(self) -> None:
+        """Put the last build back for MkDocs to overwrite."""
+        if self.kept is not None:
+            self.kept.put_back()
+
+    def after_build(self) -> None:
+        """Delete what the rebuild did not write: the folder is then as a clean build leaves it."""
+        if self.kept is not None:
+            kept, self.kept = self.kept, None
+            kept.remove_unwritten()
+
+    def build_failed(self) -> None:
+        """Put back what is still hidden of the last build: MkDocs stopped before writing, or half-way.
+
+        Which files it wrote is not known, so the next build writes every file again.
+        """
+        self.previous = {}
+        if self.kept is not None:
+            kept, self.kept = self.kept, None
+            kept.restore()
 
     def indexed(self, site_dir: Path) -> bool:
         """Whether the search index may stay as it is: a ``--dirty`` preview indexes once, to keep rebuilds quick."""

@@ -7,9 +7,11 @@ import logging
 import os
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NoReturn
 
 import jinja2
 import pytest
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,12 +23,14 @@ from generator.publish import plugin as plugin_module
 from generator.publish import policy as policy_module
 from generator.publish.build import Build
 from generator.publish.config import comments_setting
+from generator.publish.keptsite import KEPT_FOLDER
 from generator.publish.policy import PagePolicy
-from generator.publish.search import SearchIndexError
+from generator.publish.search import SEARCH_SUBDIR, SearchIndexError
 from generator.publish.serve import BANNER_DATA, BANNER_SCRIPT, Preview, serve_log
 from generator.publish.sitefolder import Publication
 from generator.render.pages import Comments, GeneratedPage
 
+from ..build.test_build import tree_digest
 from ..conftest import MINIMAL_STUDY, build_site
 
 IL2 = "studies/low-dose-il2-sle.md"
@@ -137,6 +141,92 @@ def test_mkdocs_skips_an_unchanged_page_on_a_dirty_rebuild_and_renders_a_changed
     assert other.read_text(encoding="utf-8") == "LEFT-AS-IT-WAS"
     assert card.read_bytes() == b"LEFT-AS-IT-WAS", "a data file the edit does not change is not written again"
     assert "The writer has no conflicts" in (site / "studies" / "low-dose-il2-sle" / "index.html").read_text()
+
+
+# --- mkdocs serve (not --dirty): a rebuild overwrites the last build in place ----------------------------------
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    """Every file of a site folder but the search bundle (whose fragment names differ from build to build)."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file() and path.relative_to(site).parts[0] != SEARCH_SUBDIR
+    }
+
+
+def _preview(root: Path, site: Path, *, dirty: bool = False, rebuilds: int = 0) -> MkDocsConfig:
+    """Start a preview of ``root`` into ``site`` and build it ``1 + rebuilds`` times; the caller shuts it down."""
+    config = _config(root, site_dir=str(site), strict=False)
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, dirty=dirty)
+    for _ in range(rebuilds):
+        build(_config(root, site_dir=str(site), strict=False), dirty=dirty)
+    return config
+
+
+def test_a_rebuild_overwrites_the_last_build_in_place_and_ends_as_a_clean_build(site_project, il2, tmp_path) -> None:
+    root, warm = site_project.root, tmp_path / "warm"
+    page = warm / "studies" / "low-dose-il2-sle" / "index.html"
+    config = _preview(root, warm)
+    try:
+        inode = page.stat().st_ino
+        _edit(il2, *DISCLOSURE)
+        renamed = root / "content" / "studies" / "aav-mortality-usa.yaml"
+        renamed.rename(renamed.with_name("aav-mortality-united-states.yaml"))
+        build(_config(root, site_dir=str(warm), strict=False))
+    finally:
+        config.plugins.on_shutdown()
+    assert "The writer has no conflicts" in page.read_text(encoding="utf-8")
+    assert page.stat().st_ino == inode, "the page was overwritten, not deleted and made again"
+    assert not (warm / "studies" / "aav-mortality-usa").exists(), "the renamed study's old page and files are gone"
+    assert (warm / "studies" / "aav-mortality-united-states" / "card.png").is_file()
+    assert not (warm / KEPT_FOLDER).exists()
+    cold = tmp_path / "cold"
+    _preview(root, cold).plugins.on_shutdown()
+    assert _files(warm) == _files(cold), "the same files, byte for byte, as a preview's first build"
+    index = [len(list((site / SEARCH_SUBDIR).rglob("*"))) for site in (warm, cold)]
+    assert index[0] == index[1], "a whole new search index, without the last one's fragments"
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
+def test_after_a_rebuild_that_failed_before_writing_the_next_one_writes_the_edit(
+    site_project, il2, tmp_path, monkeypatch, dirty
+) -> None:
+    """The failed rebuild had the edit in hand but wrote nothing: the next one must not take it as written."""
+    root, site = site_project.root, tmp_path / "preview"
+    config = _preview(root, site, dirty=dirty)
+    try:
+        _edit(il2, *DISCLOSURE)
+        with monkeypatch.context() as patch:
+            patch.setattr(plugin_module.Frames, "install", _crash)
+            with pytest.raises(RuntimeError, match="simulated"):
+                build(_config(root, site_dir=str(site), strict=False), dirty=dirty)
+        build(_config(root, site_dir=str(site), strict=False), dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
+    assert "The writer has no conflicts" in (site / "studies" / "low-dose-il2-sle" / "index.html").read_text()
+    assert "The writer has no conflicts" in (site / "studies.json").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_that_fails_before_mkdocs_writes_leaves_the_last_build_whole(
+    site_project, tmp_path, monkeypatch
+) -> None:
+    root, site = site_project.root, tmp_path / "preview"
+    config = _preview(root, site)
+    try:
+        before = tree_digest(site)
+        with monkeypatch.context() as patch:
+            patch.setattr(mkdocs_build, "get_files", _crash)
+            with pytest.raises(RuntimeError, match="simulated"):
+                build(_config(root, site_dir=str(site), strict=False))
+        assert tree_digest(site) == before, "search index included"
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _crash(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("simulated crash in the middle of a rebuild")
 
 
 # --- a preview when the content breaks -----------------------------------------------------------------------
