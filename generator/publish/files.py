@@ -9,8 +9,7 @@ from typing import cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -81,17 +80,17 @@ class HtmlPage(Page):
         self.links_to_anchors = {}
 
 
-def html_pages(files: Files, config: MkDocsConfig, build: Build, nav: Navigation) -> None:
+def html_pages(files: Files, config: MkDocsConfig, build: Build) -> None:
     """Give the generated pages that are in no navigation an :class:`HtmlPage`.
 
-    MkDocs' navigation has by now made a plain :class:`Page` for every page, in the navigation or not;
-    those of generated pages outside it are replaced (a page registers itself as its file's page, and
-    nothing else refers to a page outside the navigation yet).
+    Called from ``on_files``: MkDocs' navigation then keeps a file's page and makes a :class:`Page` only
+    for files that have none.  MkDocs works out the files' inclusion levels (``not_in_nav``) only after
+    ``on_files``; its own function does it here first, with the same result.
     """
-    in_nav = {id(page) for page in nav.pages}
+    set_exclusions(files, config)
     for file in files.documentation_pages():
-        if file.src_uri in build.heads and file.inclusion.is_not_in_nav() and id(file.page) not in in_nav:
-            HtmlPage(None, file, config)
+        if file.page is None and file.src_uri in build.heads and file.inclusion.is_not_in_nav():
+            HtmlPage(None, file, config)  # a Page registers itself as its file's page
 
 
 def add_generated(

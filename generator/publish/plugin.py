@@ -26,7 +26,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation
 
 from generator.errors import ContentError
 from generator.pipeline import generate
@@ -124,15 +123,11 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
                 raise PluginError(nothing_built(ContentError(problems)))
             preview.left_out(ContentError(problems))
         add_generated(files, config, self.build, preview.changed if preview else None)
+        html_pages(files, config, self.build)  # their HTML is made: they convert no Markdown
         if preview is not None:
             preview.remember(self.build)
             add_files(files, config, preview.banner_files())
         return files
-
-    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Generated pages outside the navigation get pages that convert no Markdown (their HTML is made)."""
-        html_pages(files, config, self.build, nav)
-        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Every page's HTML is made by the generator: the build keeps it and MkDocs converts nothing."""
