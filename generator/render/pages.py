@@ -11,6 +11,8 @@ studies.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -184,9 +186,11 @@ def build_pages(
     named = named if named is not None else content_treatments(content)
     memo = Memo(cache, templates_signature(options.templates_dir) if cache is not None else "")
     pages = [_home(content, records, options, memo), _search_page(content, options, memo)]
+    teaser_keys = _TeaserKeys(content)
 
     def study_page(record: StudyRecord) -> GeneratedPage:
-        return _study(record, content, by_slug, named[record.slug], related.get(record.slug, ()), options, memo)
+        links = related.get(record.slug, ())
+        return _study(record, content, by_slug, named[record.slug], links, options, memo, teaser_keys)
 
     # A cache lives in this process, so cached (serve) builds render here; a full build uses every core.
     pages += [study_page(record) for record in records] if cache is not None else map_in_processes(study_page, records)
@@ -209,7 +213,7 @@ def build_pages(
     ):
         pages.append(_index(src, title, intro, groups, options, newest, memo))
     for listing in [*conditions.values(), *topics.values(), *years.values(), *classes.values(), *drugs.values()]:
-        pages += _listing_pages(listing, content, options, memo)
+        pages += _listing_pages(listing, content, options, memo, teaser_keys)
     return pages
 
 
@@ -332,19 +336,20 @@ def _study(
     related: Sequence[RelatedLink],
     options: SiteOptions,
     memo: Memo,
+    teaser_keys: _TeaserKeys,
 ) -> GeneratedPage:
-    src = study_src(record.slug)
-    teasers = [
-        {**_teaser(by_slug[item.slug], content, src), "reason": item.reason, "kind": item.kind}
-        for item in related
-        if item.slug in by_slug
-    ]
-    inputs = partial(_study_inputs, record, content, named, teasers, options)
-    return memo.get(inputs, partial(_render_study, record, content, named, teasers, options))
+    shown = [(by_slug[item.slug], item) for item in related if item.slug in by_slug]
+    inputs = partial(_study_inputs, record, content, named, shown, options, teaser_keys)
+    return memo.get(inputs, partial(_render_study, record, content, named, shown, options))
 
 
 def _study_inputs(
-    record: StudyRecord, content: Content, named: Treatments, teasers: list[dict[str, Any]], options: SiteOptions
+    record: StudyRecord,
+    content: Content,
+    named: Treatments,
+    shown: Sequence[tuple[StudyRecord, RelatedLink]],
+    options: SiteOptions,
+    teaser_keys: _TeaserKeys,
 ) -> list[Any]:
     """Everything a study page is made from: equal inputs give equal pages."""
     study = record.study
@@ -353,14 +358,20 @@ def _study_inputs(
     used += [fingerprints["authors"][key] for key in study.authors]
     used += [fingerprints["drugs"][key] for key in named.drugs]
     used += [fingerprints["drug_classes"][key] for key in named.classes]
-    return [record.slug, record.fingerprint, teasers, *used, repr(options)]
+    related = [(teaser_keys(other), item.reason, item.kind) for other, item in shown]
+    return [record.slug, record.fingerprint, related, *used, repr(options)]
 
 
 def _render_study(
-    record: StudyRecord, content: Content, named: Treatments, teasers: list[dict[str, Any]], options: SiteOptions
+    record: StudyRecord,
+    content: Content,
+    named: Treatments,
+    shown: Sequence[tuple[StudyRecord, RelatedLink]],
+    options: SiteOptions,
 ) -> GeneratedPage:
     src = study_src(record.slug)
     study = record.study
+    teasers = [{**_teaser(other, content, src), "reason": item.reason, "kind": item.kind} for other, item in shown]
     condition = content.conditions[study.condition]
     view = {
         "slug": record.slug,
@@ -438,10 +449,32 @@ def _date(day: Any) -> dict[str, str]:
     return {"iso": day.isoformat(), "text": format_date(day)}
 
 
+@dataclass
+class _TeaserKeys:
+    """A digest of what each study's teaser shows, made once per build: pages that list a study are cached under it.
+
+    A page lists up to a few dozen teasers and a site has thousands of pages; keying them by the teasers
+    themselves would make and encode every teaser of every page on each rebuild.
+    """
+
+    content: Content
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, record: StudyRecord) -> str:
+        if record.slug not in self.digests:
+            shown = [record.slug, *_teaser_fields(record, self.content).values()]
+            self.digests[record.slug] = hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+        return self.digests[record.slug]
+
+
 def _teaser(record: StudyRecord, content: Content, from_src: str) -> dict[str, Any]:
+    return {"href": relative_href(from_src, study_src(record.slug)), **_teaser_fields(record, content)}
+
+
+def _teaser_fields(record: StudyRecord, content: Content) -> dict[str, Any]:
+    """A teaser but its link, which depends on the page it is on."""
     study = record.study
     return {
-        "href": relative_href(from_src, study_src(record.slug)),
         "title": study.title,
         "date": _date(study.published),
         "condition": content.conditions[study.condition].short_name,
@@ -690,7 +723,9 @@ def _index(
     )
 
 
-def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, memo: Memo) -> list[GeneratedPage]:
+def _listing_pages(
+    listing: _Listing, content: Content, options: SiteOptions, memo: Memo, teaser_keys: _TeaserKeys
+) -> list[GeneratedPage]:
     count = max(1, math.ceil(len(listing.records) / options.per_page))
     newest = _newest(listing.records)  # a new study moves every page of its listing along
     source = partial(paged_src, listing.first_src)
@@ -706,17 +741,17 @@ def _listing_pages(listing: _Listing, content: Content, options: SiteOptions, me
         }
         title = listing.title if number == 1 else f"{listing.title} (page {number})"
         meta = {"title": title, "hide": ["toc"], "search": {"exclude": True}}
-        teasers = [_teaser(record, content, src) for record in chunk]
         about = [
             (label, [{"text": value.text, "href": relative_href(src, value.src) if value.src else value.url,
                       "external": value.url is not None} for value in values])
             for label, values in listing.about
         ]  # fmt: skip
-        context = {"title": title, "intro": listing.intro, "about": about, "teasers": teasers, "paging": pager,
+        context = {"title": title, "intro": listing.intro, "about": about, "paging": pager,
                    "total": len(listing.records)}  # fmt: skip
         feeds = feed_links(src, listing.condition, condition_name=listing.title) if listing.condition else None
-        render = partial(_listing_page, src, meta, context, options, feeds, newest)
-        pages.append(memo.get([src, repr(options), meta, context, feeds, newest], render))
+        listed = [teaser_keys(record) for record in chunk]
+        render = partial(_listing_page, src, meta, context, chunk, content, options, feeds, newest)
+        pages.append(memo.get([src, repr(options), meta, context, listed, feeds, newest], render))
     return pages
 
 
@@ -724,10 +759,13 @@ def _listing_page(
     src: str,
     meta: dict[str, Any],
     context: dict[str, Any],
+    records: Sequence[StudyRecord],
+    content: Content,
     options: SiteOptions,
     feeds: Sequence[tuple[str, str, str]] | None,
     newest: dt.date | None,
 ) -> GeneratedPage:
-    text = render_page("listing.md.j2", meta, options.templates_dir, **context)
+    teasers = [_teaser(record, content, src) for record in records]
+    text = render_page("listing.md.j2", meta, options.templates_dir, **context, teasers=teasers)
     head = _site_head(src, options, context["title"], context["intro"], feeds)
     return GeneratedPage(src, text, head, modified=newest)
