@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from generator.read.content import Content, StudyRecord
 from generator.read.drugs import term_key
@@ -88,8 +89,44 @@ def unplaced_drug_names(record: StudyRecord, matcher: TreatmentMatcher) -> list[
 
 
 def content_treatments(content: Content) -> dict[str, Treatments]:
-    """The drugs and classes each study of ``content`` (drafts included) names, by slug: a build computes it once."""
-    return treatments_by_slug(content.studies, content.drugs, content.drug_classes)
+    """The drugs and classes each study of ``content`` (drafts included) names, by slug: a build computes it once.
+
+    Memoised between builds (`mkdocs serve`): while the vocabulary is the same, a study whose text is
+    the same is not matched again.
+    """
+    fingerprints = content.fingerprints
+    vocabulary = _Vocabulary(
+        (tuple(fingerprints["drugs"].items()), tuple(fingerprints["drug_classes"].items())),
+        content.drugs,
+        content.drug_classes,
+    )
+    matcher = _matcher(vocabulary)
+    return {record.slug: _treatments(matcher, *_hashable(study_text(record))) for record in content.studies}
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The drug vocabulary, equal to another while their entries' fingerprints are: a memo's key."""
+
+    key: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+    drugs: Mapping[str, Drug] = field(compare=False)
+    classes: Mapping[str, DrugClass] = field(compare=False)
+
+
+@lru_cache(maxsize=2)
+def _matcher(vocabulary: _Vocabulary) -> TreatmentMatcher:
+    """The matcher of a vocabulary: the same one while the vocabulary is."""
+    return TreatmentMatcher(vocabulary.drugs, vocabulary.classes)
+
+
+@lru_cache(maxsize=1 << 16)
+def _treatments(matcher: TreatmentMatcher, about: str, topics: tuple[str, ...], arms: tuple[str, ...]) -> Treatments:
+    return matcher.treatments(about, list(topics), list(arms))
+
+
+def _hashable(text: tuple[str, list[str], list[str]]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    about, topics, arms = text
+    return about, tuple(topics), tuple(arms)
 
 
 def treatments_by_slug(

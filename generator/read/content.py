@@ -417,9 +417,9 @@ def _references(
     problems = []
     at = _Locator(root, names.file)
     if conditions is not None:
-        synonyms = {s.casefold(): key for key, c in conditions.items() for s in (c.name, c.short_name, *c.synonyms)}
         for path, key in names.conditions:
             if key not in conditions:
+                synonyms = {s.casefold(): k for k, c in conditions.items() for s in (c.name, c.short_name, *c.synonyms)}
                 hint = synonyms.get(key.casefold().replace("-", " ")) or synonyms.get(key.casefold())
                 hint = hint or closest(key, conditions)
                 tail = f"; did you mean `{hint}`?" if hint else "; see site_data/conditions.yaml"

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.derive.treatments import TreatmentMatcher, is_abbreviation, treatments_by_slug, unplaced_drug_names
+from generator.derive.treatments import (
+    TreatmentMatcher,
+    content_treatments,
+    is_abbreviation,
+    treatments_by_slug,
+    unplaced_drug_names,
+)
 from generator.read.content import load_content
 
 from ..conftest import MINIMAL_STUDY, ROOT
@@ -101,3 +107,16 @@ def test_known_drugs_and_english_words_raise_no_warning(project, vocabulary, tex
     project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + _arms(text)))
     [record] = load_content(Path(project.root)).studies
     assert unplaced_drug_names(record, TreatmentMatcher(*vocabulary)) == []
+
+
+def test_content_treatments_match_again_when_the_drug_vocabulary_changes(project) -> None:
+    """The per-study memo of `mkdocs serve` is keyed by the vocabulary: a brand name added is found at once."""
+    project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + _arms("Testbrand 20 mg")))
+    drugs = project.root / "site_data" / "drugs.yaml"
+    assert content_treatments(load_content(project.root))["s"].drugs == ()
+    text = drugs.read_text(encoding="utf-8")
+    assert "    brands: [Xarelto]\n" in text
+    drugs.write_text(text.replace("    brands: [Xarelto]\n", "    brands: [Xarelto, Testbrand]\n", 1))
+    assert content_treatments(load_content(project.root))["s"].drugs == ("rivaroxaban",)
+    drugs.write_text(text, encoding="utf-8")
+    assert content_treatments(load_content(project.root))["s"].drugs == ()
