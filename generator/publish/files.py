@@ -54,10 +54,10 @@ class HeldFile(File):
         Such a file is left as it is and only dated now, so that a preview's rebuild, which deletes
         what it did not write (:mod:`~generator.publish.keptsite`), keeps it.
         """
-        if not self.modified and os.path.isfile(self.abs_dest_path):
-            os.utime(self.abs_dest_path)
-        else:
+        if self.modified or not os.path.isfile(self.abs_dest_path):
             super().copy_file(dirty=False)
+        elif not dirty:  # a --dirty build deletes nothing
+            os.utime(self.abs_dest_path)
 
 
 class HtmlPage(Page):

@@ -204,18 +204,18 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the search index of the pages the build fed it.
+        """Write the search index of the pages the build fed it (a preview's while it is served already).
 
         A `--dirty` preview indexes only once, to keep rebuilds quick: its rebuilds render only changed pages.
         """
         search, self.search = self.search, None
-        try:
-            if search is not None:
-                search.write(Path(config.site_dir))
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
         if self.session.preview is not None:
-            self.session.preview.after_build()
+            self.session.preview.after_build(search, Path(config.site_dir))
+        elif search is not None:
+            try:
+                search.write(Path(config.site_dir))
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
         if self.publication is not None:
             self.publication.finished = True
 
@@ -228,6 +228,8 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_shutdown(self) -> None:
         """Publish the build if MkDocs finished it without error; otherwise the previous site stays."""
+        if self.session.preview is not None:
+            self.session.preview.wait_for_index()  # before MkDocs removes the preview's folder
         self.session = Session()
         self._publish()
 

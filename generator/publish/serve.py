@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from generator.errors import ContentError, Problem
 from generator.publish.build import Build
 from generator.publish.keptsite import KeptSite
 from generator.publish.problems import problem_count
-from generator.publish.search import SEARCH_SUBDIR
+from generator.publish.search import SEARCH_SUBDIR, PageIndex, SearchIndexError
 from generator.read.content import StudyCache
 from generator.render.memo import RenderCache
 
@@ -91,6 +92,8 @@ class Preview:
     """The content problems of the build under way, which every page's banner lists."""
     kept: KeptSite | None = None
     """The last build, hidden from MkDocs' clean step of a rebuild that is not ``--dirty``."""
+    indexing: threading.Thread | None = None
+    """The last build's search index being written, while the build is served already."""
 
     def start(self) -> None:
         """Begin another build: its problems are yet to be found."""
@@ -144,7 +147,11 @@ class Preview:
         self.previous = dict(build.contents())
 
     def before_clean(self, site_dir: Path) -> None:
-        """Hide the last build from MkDocs' clean step, so that the rebuild overwrites its files (not ``--dirty``)."""
+        """Let the last search index be written; hide the last build from MkDocs' clean step (not ``--dirty``).
+
+        Hidden, the last build's files are overwritten by the rebuild instead of deleted and made again.
+        """
+        self.wait_for_index()
         self.kept = None if self.dirty else KeptSite.hide(site_dir)
 
     def after_clean(self) -> None:
@@ -152,11 +159,24 @@ class Preview:
         if self.kept is not None:
             self.kept.put_back()
 
-    def after_build(self) -> None:
-        """Delete what the rebuild did not write: the folder is then as a clean build leaves it."""
+    def after_build(self, search: PageIndex | None, site_dir: Path) -> None:
+        """Delete what the rebuild did not write, then write its search index while the rebuild is served.
+
+        The page an editor saved is on screen that much sooner (writing the index takes about half a
+        second at 1,000 studies); a search in the preview meanwhile finds the last index's results.
+        """
         if self.kept is not None:
             kept, self.kept = self.kept, None
             kept.remove_unwritten()
+        if search is not None:
+            self.indexing = threading.Thread(target=_write_index, args=(search, site_dir), name="search index")
+            self.indexing.start()
+
+    def wait_for_index(self) -> None:
+        """Wait until the last build's search index is written."""
+        if self.indexing is not None:
+            indexing, self.indexing = self.indexing, None
+            indexing.join()
 
     def build_failed(self) -> None:
         """Put back what is still hidden of the last build: MkDocs stopped before writing, or half-way.
@@ -171,6 +191,14 @@ class Preview:
     def indexed(self, site_dir: Path) -> bool:
         """Whether the search index may stay as it is: a ``--dirty`` preview indexes once, to keep rebuilds quick."""
         return self.dirty and (site_dir / SEARCH_SUBDIR).is_dir()
+
+
+def _write_index(search: PageIndex, site_dir: Path) -> None:
+    """Write a preview's search index; a failure is logged (the preview goes on, without search)."""
+    try:
+        search.write(site_dir)
+    except SearchIndexError as error:
+        serve_log.error("%s", error)
 
 
 @dataclass

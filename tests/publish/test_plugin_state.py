@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NoReturn
@@ -23,9 +24,9 @@ from generator.publish import plugin as plugin_module
 from generator.publish import policy as policy_module
 from generator.publish.build import Build
 from generator.publish.config import comments_setting
-from generator.publish.keptsite import KEPT_FOLDER
+from generator.publish.keptsite import KEPT_FOLDER, KeptSite
 from generator.publish.policy import PagePolicy
-from generator.publish.search import SEARCH_SUBDIR, SearchIndexError
+from generator.publish.search import SEARCH_SUBDIR, PageIndex, SearchIndexError
 from generator.publish.serve import BANNER_DATA, BANNER_SCRIPT, Preview, serve_log
 from generator.publish.sitefolder import Publication
 from generator.render.pages import Comments, GeneratedPage
@@ -215,6 +216,7 @@ def test_a_rebuild_that_fails_before_mkdocs_writes_leaves_the_last_build_whole(
     root, site = site_project.root, tmp_path / "preview"
     config = _preview(root, site)
     try:
+        _plugin(config).session.preview.wait_for_index()
         before = tree_digest(site)
         with monkeypatch.context() as patch:
             patch.setattr(mkdocs_build, "get_files", _crash)
@@ -223,6 +225,53 @@ def test_a_rebuild_that_fails_before_mkdocs_writes_leaves_the_last_build_whole(
         assert tree_digest(site) == before, "search index included"
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_preview_is_served_before_its_search_index_is_written_and_the_next_build_waits_for_it(
+    site_project, tmp_path, monkeypatch
+) -> None:
+    root, site = site_project.root, tmp_path / "preview"
+    gate, events = threading.Event(), []
+    write, hide = PageIndex.write, KeptSite.hide
+
+    def slow_write(index: PageIndex, site_dir: Path) -> None:
+        gate.wait(timeout=60)
+        write(index, site_dir)
+        events.append("index written")
+
+    def logged_hide(site_dir: Path) -> KeptSite | None:
+        kept = hide(site_dir)
+        events.extend(["last build hidden"] if kept else [])
+        return kept
+
+    monkeypatch.setattr(PageIndex, "write", slow_write)
+    monkeypatch.setattr(KeptSite, "hide", logged_hide)
+    config = _preview(root, site)
+    try:
+        assert (site / "studies" / "low-dose-il2-sle" / "index.html").is_file(), "the build is done"
+        assert not (site / SEARCH_SUBDIR).exists() and events == [], "its index is not written yet"
+        threading.Timer(0.3, gate.set).start()
+        build(_config(root, site_dir=str(site), strict=False))
+    finally:
+        config.plugins.on_shutdown()
+    assert events == ["index written", "last build hidden", "index written"]
+    assert json.loads((site / SEARCH_SUBDIR / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] > 1
+
+
+def test_a_preview_whose_search_index_fails_says_so_and_goes_on(site_project, tmp_path, monkeypatch, serve_messages):
+    def failing_write(index: PageIndex, site_dir: Path) -> None:
+        index.close()
+        raise SearchIndexError("the search index could not be built: no space left on device")
+
+    monkeypatch.setattr(PageIndex, "write", failing_write)
+    config = _preview(site_project.root, tmp_path / "preview")
+    config.plugins.on_shutdown()
+    assert serve_messages == ["the search index could not be built: no space left on device"]
+    assert (tmp_path / "preview" / "studies" / "low-dose-il2-sle" / "index.html").is_file()
+
+
+def _plugin(config: MkDocsConfig) -> plugin_module.RheumEvidencePlugin:
+    return config.plugins["rheum-evidence"]  # type: ignore[return-value]
 
 
 def _crash(*args: object, **kwargs: object) -> NoReturn:
