@@ -29,6 +29,7 @@ from generator.derive.treatments import TreatmentMatcher, unplaced_drug_names
 from generator.errors import ContentError, Problem, printable
 from generator.pipeline import condition_terms, export, generate, related_inputs, templates_for
 from generator.publish.editor import add_commands as add_editor_commands
+from generator.publish.objectstore import DeployError, Target, deploy
 from generator.read.content import STUDIES_DIR, Content, StudyCache, load_content, locate
 from generator.read.model import Study
 from generator.read.skeleton import PLACEHOLDERS
@@ -87,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--site-url", default=SiteOptions.site_url, help="absolute URL of the site, for feeds")
     export.add_argument("--drafts", action="store_true", help="include draft studies")
     export.set_defaults(run=_export)
+
+    deploy = commands.add_parser("deploy", help="publish the built site DIR to S3-compatible storage, for a CDN")
+    deploy.add_argument("site", type=Path, metavar="DIR", help="the built site (make site writes site/)")
+    deploy.add_argument("target", metavar="s3://BUCKET[/PREFIX]")
+    deploy.add_argument("--endpoint-url", help="the storage's S3 address, when it is not AWS (R2, B2, MinIO)")
+    deploy.add_argument("--dry-run", action="store_true", help="say what would be uploaded and deleted; change nothing")
+    deploy.set_defaults(run=_deploy)
     add_editor_commands(commands)
     return parser
 
@@ -239,6 +247,32 @@ def _export(args: argparse.Namespace) -> int:
         return CONTENT_ERRORS
     count = export(generated, args.out)
     _say(f"wrote {count} files to {args.out.as_posix()}", stream=sys.stderr)
+    return OK
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    import boto3  # only this command needs it, and it takes a while to import
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        target = Target.parse(args.target)
+    except DeployError as error:
+        _say(f"deploy: {error}", stream=sys.stderr)
+        return USAGE_ERROR
+    try:
+        client = boto3.client("s3", endpoint_url=args.endpoint_url)
+        plan = deploy(args.site, target, client, dry_run=args.dry_run)
+    except DeployError as error:
+        _say(f"deploy: {error}", stream=sys.stderr)
+        return CONTENT_ERRORS
+    except (BotoCoreError, ClientError) as error:
+        _say(f"deploy failed, the bucket may be half-updated (deploy again to finish): {error}", stream=sys.stderr)
+        return CONTENT_ERRORS
+    if args.dry_run:
+        for verb, paths in (("upload", plan.first + plan.last), ("delete", plan.stale)):
+            for path in paths:
+                _say(f"would {verb} {path}")
+    _say(f"s3://{target.bucket}/{target.prefix}: {plan.summary(done=not args.dry_run)}")
     return OK
 
 
