@@ -75,3 +75,15 @@ def test_a_deploy_reuses_the_social_cards_earlier_deploys_drew() -> None:
     assert cache["with"]["restore-keys"] == "social-cards-"  # the newest earlier one is restored
     build = next(step for step in steps("deploy") if step.get("name") == "Build")
     assert steps("deploy").index(cache) < steps("deploy").index(build)
+
+
+def test_the_site_deploys_to_pages_or_to_object_storage_never_both() -> None:
+    pages, storage = JOBS["deploy"]["if"], JOBS["deploy-object-storage"]["if"]
+    assert pages.endswith("&& vars.OBJECT_STORAGE_URL == ''") and storage.endswith("&& vars.OBJECT_STORAGE_URL != ''")
+    assert pages.removesuffix("== ''") + "!= ''" == storage, "the same pushes, split by the one variable"
+    assert JOBS["deploy-object-storage"]["needs"] == ["check", "continuity"]
+    commands = runs("deploy-object-storage")
+    assert commands.index("make site") < commands.index('generator deploy site "$OBJECT_STORAGE_URL"')
+    [deploy] = [step for step in steps("deploy-object-storage") if "generator deploy" in step.get("run", "")]
+    assert deploy["env"]["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.AWS_SECRET_ACCESS_KEY }}", "keys only from secrets"
+    assert uses("deploy-object-storage", "actions/cache")[0]["with"]["path"] == CARD_CACHE
