@@ -157,8 +157,9 @@ def card_alt(card: Card) -> str:
     return "; ".join(parts)
 
 
+@lru_cache(maxsize=1 << 16)
 def card_key(card: Card) -> str:
-    """A name for the card's image that changes whenever any pixel of it could."""
+    """A name for the card's image that changes whenever any pixel of it could (memoised: cards are values)."""
     text = json.dumps([astuple(card), _tools()], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -163,6 +163,8 @@ class _Listing:
     """Facts shown under the intro, each a label and its values."""
 
 
+CITATIONS = "citations"
+"""What the cache keys of a study's citation files start with (the rest is the study's slug and fingerprint)."""
 DRUGS_INDEX = "drugs/index.md"
 CLASSES_INDEX = "drug-classes/index.md"
 
@@ -234,15 +236,16 @@ def build_files(
     """
     files: dict[str, str | bytes] = {}
     visible = content.visible(drafts=options.drafts)
+    memo = Memo(cache)
     for record in visible:
-        files.update(citation_files(record))
+        files.update(memo.get([CITATIONS, record.slug, record.fingerprint], partial(citation_files, record)))
     wanted = {study_card_path(record.slug): study_card(record, content, options.site_name) for record in visible}
     wanted[SITE_CARD] = site_card(options.site_name, options.site_description)
     files.update(card_files(wanted, cards))
     published = content.visible()
-    files.update(site_feeds(published, content, options.site_url, options.site_name, Memo(cache)))
+    files.update(site_feeds(published, content, options.site_url, options.site_name, memo))
     slugs = {slug: [item.slug for item in items] for slug, items in related.items()}
-    files.update(open_data(published, content, options.site_url, slugs, named, Memo(cache)))
+    files.update(open_data(published, content, options.site_url, slugs, named, memo))
     path, data = search_terms(content)
     files[path] = data
     return files
