@@ -71,3 +71,18 @@ def test_cached_and_uncached_builds_are_identical(project) -> None:
     warm = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
     assert [(p.src, p.text, p.head) for p in warm.pages] == [(p.src, p.text, p.head) for p in cold.pages]
     assert warm.files == cold.files
+
+
+def test_a_rebuild_writes_the_citation_files_again_when_the_source_changes(project) -> None:
+    project.copy_seed()
+    pages, studies = RenderCache(), {}
+    bib, ris = "studies/low-dose-il2-sle/citation.bib", "studies/low-dose-il2-sle/citation.ris"
+    first = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
+    assert "journal = {Annals of the Rheumatic Diseases}" in first.files[bib]
+    assert "volume = {79}" in first.files[bib]
+    _edit(project.root / "content/studies/low-dose-il2-sle.yaml", '  volume: "79"', '  volume: "80"')
+    again = generate(project.root, SiteOptions(), render_cache=pages, study_cache=studies)
+    assert "volume = {80}" in again.files[bib] and "VL  - 80" in again.files[ris]
+    assert (
+        again.files["studies/aav-mortality-usa/citation.bib"] is first.files["studies/aav-mortality-usa/citation.bib"]
+    )
