@@ -83,10 +83,11 @@ class KeptSite:
         """Delete what the rebuild did not write, and the hidden folder, so the site folder is as a clean build's."""
         since = (self.folder / _MARKER).stat().st_mtime_ns
         shutil.rmtree(self.folder, ignore_errors=True)
-        for folder, _folders, names in os.walk(self.site_dir, topdown=False):
-            for name in names:
+        for folder, folders, names in os.walk(self.site_dir, topdown=False):  # never into a link
+            links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+            for name in names + links:
                 path = os.path.join(folder, name)
                 if os.lstat(path).st_mtime_ns < since:
-                    os.unlink(path)
+                    os.unlink(path)  # a link itself, never what it points to
             if folder != str(self.site_dir) and not os.listdir(folder):
                 os.rmdir(folder)

@@ -190,6 +190,26 @@ def test_a_rebuild_overwrites_the_last_build_in_place_and_ends_as_a_clean_build(
     assert index[0] == index[1], "a whole new search index, without the last one's fragments"
 
 
+def test_links_left_in_a_preview_folder_are_removed_and_never_followed(site_project, tmp_path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "precious.txt").write_text("keep me", encoding="utf-8")
+    site = tmp_path / "preview"
+    config = _preview(site_project.root, site)
+    try:
+        for link, target in (
+            (site / "studies" / "to-a-folder", outside),
+            (site / "to-a-file", outside / "sub" / "precious.txt"),
+        ):
+            link.symlink_to(target)
+            os.utime(link, (1_000_000_000, 1_000_000_000), follow_symlinks=False)  # as old as a stale file
+        build(_config(site_project.root, site_dir=str(site), strict=False))
+    finally:
+        config.plugins.on_shutdown()
+    assert not os.path.lexists(site / "studies" / "to-a-folder") and not os.path.lexists(site / "to-a-file")
+    assert (outside / "sub" / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
 @pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
 def test_after_a_rebuild_that_failed_before_writing_the_next_one_writes_the_edit(
     site_project, il2, tmp_path, monkeypatch, dirty
