@@ -32,8 +32,17 @@ SEARCHABLE = "data-pagefind-body"
 """The attribute of the part of a page that is indexed; pages without it are not."""
 
 
-WRITE_GRACE = 60.0
-"""Seconds Pagefind has to finish writing the index and exit once it has answered WriteFiles."""
+def _write_bundle(folder: Path, files: list[dict[str, str]]) -> None:
+    """Write the index's files (each a path in the bundle and its base64 content) under ``folder``."""
+    root = folder.resolve()
+    for file in files:
+        path = (folder / file["path"]).resolve()
+        if not path.is_relative_to(root):
+            raise SearchIndexError(
+                f"the search index could not be built: Pagefind named a file outside it: {file['path']!r}"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
 
 
 class SearchIndexError(RuntimeError):
@@ -91,9 +100,10 @@ class PageIndex:
     def write(self, site_dir: Path) -> None:
         """Write the index to ``site_dir/pagefind`` once every page is in; stop Pagefind.
 
-        Pagefind answers WriteFiles while its last writes may still be under way (it hands them to
-        background threads), so it is not killed then: at the end of its input it finishes them and
-        exits.  Killed, it could leave a file such as ``pagefind-entry.json`` empty.
+        The build asks Pagefind for the index's files and writes them itself, so that every file is
+        whole when this returns.  Pagefind's own WriteFiles answers while its writes may still be under
+        way, and even waiting for it to exit once its input ends published an empty
+        ``pagefind-entry.json`` now and then (two builds at once, a loaded machine).
         """
         try:
             with self.replied:  # every page's reply first: one may have failed, and the index must hold them all
@@ -101,18 +111,9 @@ class PageIndex:
             failed = [reply for reply in self.replies.values() if reply.get("type") == "Error"]
             if failed:
                 raise SearchIndexError(f"the search index could not be built: {failed[0].get('message')}")
-            output = str((site_dir / SEARCH_SUBDIR).resolve())
-            self._wait(self._send({"type": "WriteFiles", "index_id": self.index_id, "output_path": output}))
-            self.outbox.put(None)
-            self.writer.join()  # nothing is left to send: end Pagefind's input
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-            try:
-                self.process.wait(timeout=WRITE_GRACE)
-            except subprocess.TimeoutExpired:
-                raise SearchIndexError(
-                    f"the search index could not be built: Pagefind did not finish writing it in {WRITE_GRACE:.0f} s"
-                ) from None
+            reply = self._wait(self._send({"type": "GetFiles", "index_id": self.index_id}))
+            self.replies.clear()  # the index's files, in base64, can be large
+            _write_bundle(site_dir / SEARCH_SUBDIR, reply.get("files", []))
         finally:
             self.close()
 
@@ -156,9 +157,14 @@ class PageIndex:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        pending, stdout = b"", self.process.stdout.fileno()
+        pending: list[bytes] = []  # the pieces of an unfinished message (the index's files come as one)
+        stdout = self.process.stdout.fileno()
         while chunk := os.read(stdout, 1 << 16):
-            *messages, pending = (pending + chunk).split(b",")
+            first, *rest = chunk.split(b",")
+            pending.append(first)
+            if not rest:
+                continue
+            messages, pending = [b"".join(pending), *rest[:-1]], [rest[-1]]
             with self.replied:
                 for message in messages:
                     reply = json.loads(base64.b64decode(message))

@@ -1,4 +1,4 @@
-"""The Pagefind index the build feeds: written whole before Pagefind stops."""
+"""The Pagefind index the build feeds: written whole, by the build itself, before Pagefind stops."""
 
 from __future__ import annotations
 
@@ -11,14 +11,21 @@ PAGE = (
 )
 
 
-def test_pagefind_finishes_writing_the_index_and_exits_by_itself(tmp_path) -> None:
+def test_the_build_writes_every_file_of_the_index_whole_before_it_returns(tmp_path) -> None:
     index = PageIndex.start()
     for number in range(20):
         index.add(f"/studies/s{number}/", PAGE.replace("giant", f"giant {number}"))
     index.write(tmp_path)
-    assert index.process.returncode == 0, "Pagefind was killed, perhaps before its last writes ended"
-    entry = json.loads((tmp_path / SEARCH_SUBDIR / "pagefind-entry.json").read_text())
+    bundle = tmp_path / SEARCH_SUBDIR
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 20
+    assert (bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").is_file()
+    written = [path for path in bundle.rglob("*") if path.is_file()]
+    assert len(list(bundle.glob("fragment/*.pf_fragment"))) == 20
+    assert all(path.stat().st_size > 0 for path in written), "no file is left empty"
+    wasm = bundle / "wasm.en.pagefind"
+    assert wasm.stat().st_size > 1 << 16, "a reply longer than one read of the pipe arrives whole"
+    assert index.process.poll() is not None, "Pagefind is stopped"
 
 
 def test_a_failed_build_stops_pagefind_at_once() -> None:
