@@ -162,14 +162,16 @@ def site_objects(site: Path) -> dict[str, SiteObject]:
     objects = {}
     for folder, folders, names in os.walk(site):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in [*folders, *sorted(name for name in names if not name.startswith("."))]:
+        files = sorted(name for name in names if not name.startswith("."))
+        for name in folders + files:
+            if os.path.islink(os.path.join(folder, name)):
+                relative = Path(folder, name).relative_to(site).as_posix()
+                raise DeployError(f"{relative} is a link; a deploy uploads only the files a build wrote")
+        for name in files:
             path = Path(folder, name)
             relative = path.relative_to(site).as_posix()
-            if path.is_symlink():
-                raise DeployError(f"{relative} is a link; a deploy uploads only the files a build wrote")
-            if name not in folders:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                objects[relative] = SiteObject(path, digest, content_type(relative), cache_control(relative))
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            objects[relative] = SiteObject(path, digest, content_type(relative), cache_control(relative))
     return objects
 
 
