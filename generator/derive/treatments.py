@@ -17,7 +17,7 @@ counts only the classes of :attr:`Treatments.compared`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,7 +31,6 @@ __all__ = [
     "content_treatments",
     "is_abbreviation",
     "study_text",
-    "treatments_by_slug",
     "unplaced_drug_names",
 ]
 
@@ -127,14 +126,6 @@ def _treatments(matcher: TreatmentMatcher, about: str, topics: tuple[str, ...], 
 def _hashable(text: tuple[str, list[str], list[str]]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     about, topics, arms = text
     return about, tuple(topics), tuple(arms)
-
-
-def treatments_by_slug(
-    records: Iterable[StudyRecord], drugs: Mapping[str, Drug], classes: Mapping[str, DrugClass]
-) -> dict[str, Treatments]:
-    """The drugs and classes each of ``records`` names, by slug."""
-    matcher = TreatmentMatcher(drugs, classes)
-    return {record.slug: matcher.treatments(*study_text(record)) for record in records}
 
 
 _Entry = tuple[str, str]  # ("drug" or "class", key)

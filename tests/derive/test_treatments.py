@@ -11,7 +11,6 @@ from generator.derive.treatments import (
     TreatmentMatcher,
     content_treatments,
     is_abbreviation,
-    treatments_by_slug,
     unplaced_drug_names,
 )
 from generator.read.content import load_content
@@ -25,14 +24,13 @@ def vocabulary():
     return content.drugs, content.drug_classes
 
 
-def named(project, vocabulary, extra: str):
+def named(project, extra: str):
     project.study("s", MINIMAL_STUDY.replace("  design: cohort\n", "  design: cohort\n" + extra))
-    [record] = load_content(Path(project.root)).studies
-    return treatments_by_slug([record], *vocabulary)["s"]
+    return content_treatments(load_content(Path(project.root)))["s"]
 
 
-def test_the_seed_studies_name_their_drugs(vocabulary) -> None:
-    by_slug = treatments_by_slug(load_content(ROOT).studies, *vocabulary)
+def test_the_seed_studies_name_their_drugs() -> None:
+    by_slug = content_treatments(load_content(ROOT))
     assert by_slug["rivaroxaban-vs-warfarin-aps"].drugs == ("warfarin", "rivaroxaban")
     assert by_slug["rivaroxaban-vs-warfarin-aps"].classes == ("vitamin-k-antagonists", "doacs")
     assert by_slug["low-dose-il2-sle"].drugs == ("interleukin-2",)
@@ -50,8 +48,8 @@ def test_the_seed_studies_name_their_drugs(vocabulary) -> None:
         ("in the biologic era, as before", (), ("biologic-dmards",)),
     ],
 )
-def test_an_arm_names_drugs_and_classes(project, vocabulary, arm: str, drugs: tuple, classes: tuple) -> None:
-    found = named(project, vocabulary, f"  arms:\n    - key: a\n      label: {arm}\n")
+def test_an_arm_names_drugs_and_classes(project, arm: str, drugs: tuple, classes: tuple) -> None:
+    found = named(project, f"  arms:\n    - key: a\n      label: {arm}\n")
     assert (found.drugs, found.classes) == (drugs, classes)
 
 
@@ -66,20 +64,20 @@ def _arms(*interventions: str) -> str:
     return f"  arms:\n{arms}"
 
 
-def test_a_drug_in_every_arm_is_background_and_not_what_the_study_compares(project, vocabulary) -> None:
-    found = named(project, vocabulary, _arms("Avacopan with rituximab", "Prednisone taper with rituximab"))
+def test_a_drug_in_every_arm_is_background_and_not_what_the_study_compares(project) -> None:
+    found = named(project, _arms("Avacopan with rituximab", "Prednisone taper with rituximab"))
     assert found.drugs == ("rituximab", "prednisone", "avacopan")
     assert "anti-cd20-antibodies" in found.classes and "anti-cd20-antibodies" not in found.compared
     assert {"glucocorticoids", "c5a-receptor-inhibitors"} <= set(found.compared)
 
 
-def test_two_drugs_of_one_class_compared_head_to_head_keep_the_class(project, vocabulary) -> None:
-    found = named(project, vocabulary, _arms("Tofacitinib 5 mg", "Baricitinib 4 mg"))
+def test_two_drugs_of_one_class_compared_head_to_head_keep_the_class(project) -> None:
+    found = named(project, _arms("Tofacitinib 5 mg", "Baricitinib 4 mg"))
     assert "jak-inhibitors" in found.compared
 
 
-def test_a_single_arm_study_compares_what_its_arm_names(project, vocabulary) -> None:
-    found = named(project, vocabulary, _arms("Upadacitinib 15 mg"))
+def test_a_single_arm_study_compares_what_its_arm_names(project) -> None:
+    found = named(project, _arms("Upadacitinib 15 mg"))
     assert found.compared == found.classes == ("targeted-synthetic-dmards", "jak-inhibitors")
 
 
