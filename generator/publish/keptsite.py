@@ -15,7 +15,7 @@ older than that of a marker made when the last build was hidden.  With
 coarse file times, a file of the last build may look as new as the marker
 and stay: the preview then shows a stale page, as ``--dirty`` previews
 always may, until the next rebuild.  The search bundle is not put back:
-Pagefind writes it whole, and its fragments have new names for new text.
+the rebuild writes a new one whole, and its fragments have new names for new text.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class KeptSite:
     def put_back(self, *, search: bool = False) -> None:
         """Put the last build's files back where MkDocs will overwrite them (after MkDocs' clean step).
 
-        The search bundle stays hidden, to be removed, unless ``search``: Pagefind writes a new one whole.
+        The search bundle stays hidden, to be removed, unless ``search``: the rebuild writes a new one whole.
         """
         for entry in os.scandir(self.folder):
             if entry.name == _MARKER or (entry.name == SEARCH_SUBDIR and not search):

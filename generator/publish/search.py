@@ -32,6 +32,10 @@ SEARCHABLE = "data-pagefind-body"
 """The attribute of the part of a page that is indexed; pages without it are not."""
 
 
+class SearchIndexError(RuntimeError):
+    """Raised when the search index could not be built."""
+
+
 def _write_bundle(folder: Path, files: list[dict[str, str]]) -> None:
     """Write the index's files (each a path in the bundle and its base64 content) under ``folder``."""
     root = folder.resolve()
@@ -43,10 +47,6 @@ def _write_bundle(folder: Path, files: list[dict[str, str]]) -> None:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(file["content"]))
-
-
-class SearchIndexError(RuntimeError):
-    """Raised when the search index could not be built."""
 
 
 class PageIndex:
@@ -112,7 +112,8 @@ class PageIndex:
             if failed:
                 raise SearchIndexError(f"the search index could not be built: {failed[0].get('message')}")
             reply = self._wait(self._send({"type": "GetFiles", "index_id": self.index_id}))
-            self.replies.clear()  # the index's files, in base64, can be large
+            with self.replied:
+                self.replies.clear()  # the index's files, in base64, can be large
             _write_bundle(site_dir / SEARCH_SUBDIR, reply.get("files", []))
         finally:
             self.close()

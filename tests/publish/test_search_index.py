@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from generator.publish.search import SEARCH_SUBDIR, PageIndex
+import pytest
+
+from generator.publish import search
+from generator.publish.search import SEARCH_SUBDIR, PageIndex, SearchIndexError
 
 PAGE = (
     '<html lang="en"><body><main data-pagefind-body><h1>Tocilizumab in giant cell arteritis</h1></main></body></html>'
@@ -33,3 +36,10 @@ def test_a_failed_build_stops_pagefind_at_once() -> None:
     index.add("/studies/s/", PAGE)
     index.close()
     assert index.process.returncode < 0, "a failed build's Pagefind is killed, not left to write"
+
+
+def test_an_index_file_named_outside_the_bundle_is_refused(tmp_path) -> None:
+    with pytest.raises(SearchIndexError) as error:
+        search._write_bundle(tmp_path / SEARCH_SUBDIR, [{"path": "../index.html", "content": "PGgxPg=="}])
+    assert str(error.value) == "the search index could not be built: Pagefind named a file outside it: '../index.html'"
+    assert not (tmp_path / "index.html").exists()
