@@ -216,9 +216,18 @@ def _manifest(client: Any, target: Target) -> dict[str, str]:
         objects = json.loads(body)["objects"]
     except (ValueError, KeyError, TypeError):
         objects = None
-    if not isinstance(objects, dict) or not all(isinstance(v, str) for v in objects.values()):
+    if not isinstance(objects, dict) or not all(_site_path(k) and isinstance(v, str) for k, v in objects.items()):
         raise DeployError(f"s3://{target.bucket}/{target.key(MANIFEST)} is not a deploy manifest; remove it to deploy")
     return objects
+
+
+def _site_path(path: object) -> bool:
+    """Whether ``path`` is one a build writes: relative, with no empty, ``.`` or ``..`` part (a deploy deletes it).
+
+    S3 keys are plain names, but some S3-compatible servers resolve ``..`` in the address: a manifest
+    written by someone else must not make a deploy delete anything outside its prefix.
+    """
+    return isinstance(path, str) and "\\" not in path and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def _upload(client: Any, target: Target, path: str, item: SiteObject) -> None:

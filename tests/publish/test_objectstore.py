@@ -210,11 +210,24 @@ def test_a_link_in_the_site_is_refused_and_nothing_is_uploaded(s3, site, tmp_pat
     assert stored(s3) == {}
 
 
-def test_a_manifest_the_deploy_did_not_write_stops_it(s3, site) -> None:
-    s3.put_object(Bucket=BUCKET, Key=f"evidence/{MANIFEST}", Body=b"[1, 2]")
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2]",
+        b'{"objects": {"index.html": 1}}',
+        b'{"objects": {"../victim.html": "x"}}',
+        b'{"objects": {"/victim.html": "x"}}',
+        b'{"objects": {"a//b.html": "x"}}',
+        b'{"objects": {"a\\\\..\\\\victim.html": "x"}}',
+    ],
+)
+def test_a_manifest_the_deploy_did_not_write_stops_it_before_anything_is_deleted(s3, site, body: bytes) -> None:
+    s3.put_object(Bucket=BUCKET, Key="victim.html", Body=b"another site")
+    s3.put_object(Bucket=BUCKET, Key=f"evidence/{MANIFEST}", Body=body)
     with pytest.raises(DeployError) as error:
         deploy(site, TARGET, s3)
     assert str(error.value) == f"s3://{BUCKET}/evidence/{MANIFEST} is not a deploy manifest; remove it to deploy"
+    assert stored(s3, "") == {"victim.html": b"another site", f"evidence/{MANIFEST}": body}
 
 
 def test_the_command_line_dry_run_changes_nothing_and_the_real_run_deploys(s3, site, capsys) -> None:
