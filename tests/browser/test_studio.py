@@ -125,9 +125,19 @@ def open_editor(page: Page, server: EditServer) -> None:
     expect(local.or_(studies)).to_be_visible()
     if local.is_visible():  # once chosen, the CMS reopens the folder by itself
         local.click()
+    title = page.get_by_text("Low-Dose IL-2 Effective in Lupus")
     if page.viewport_size["width"] < 768:  # on a phone the CMS opens on the list of collections
-        studies.click()
-    expect(page.get_by_text("Low-Dose IL-2 Effective in Lupus")).to_be_visible()
+        # The CMS may still be reopening the folder and redraw the list over a first click; click
+        # again until the studies show, within the usual ten seconds.
+        for _ in range(5):
+            if studies.is_visible():
+                studies.click()
+            try:
+                expect(title).to_be_visible(timeout=2_000)
+                break
+            except AssertionError:
+                continue
+    expect(title).to_be_visible()
 
 
 def new_study(page: Page) -> None:
