@@ -92,8 +92,9 @@ _INKS: tuple[tuple[_Colour, _Colour], ...] = (
 
 The card is a palette image: each pair has :data:`_SHADES` entries, from the background to the colour, so
 anti-aliased text is drawn exactly, and the PNG is half the size and encodes several times faster than one
-of full colour."""
-_SHADES = 32
+of full colour.  Eight steps of anti-aliasing look the same as 32 at the card's sizes and make a PNG a third
+smaller, which matters when every study has one."""
+_SHADES = 8
 
 _MARGIN = 80
 _BAND = 16  # the indigo band down the left edge
@@ -196,7 +197,7 @@ def card_png(card: Card) -> bytes:
         _draw_chips(canvas, [_plain(tag) for tag in card.tags])
     canvas.putpalette(_palette())  # now a palette image
     out = io.BytesIO()
-    canvas.save(out, "PNG", compress_level=3)
+    canvas.save(out, "PNG", compress_level=6)  # 9 saves a tenth more at five times the time
     return out.getvalue()
 
 

@@ -52,6 +52,13 @@ def test_a_card_is_a_valid_1200_by_630_png() -> None:
     assert max(colours)[1] == (255, 255, 255)  # mostly white: the background
 
 
+def test_a_card_with_the_longest_headline_stays_small() -> None:
+    """Every study has a card, so its bytes count once per study in the published site."""
+    longest = Card(SITE_NAME, "Word " * 40, ("Antineutrophil cytoplasmic antibody vasculitis", "Cohort"), CARD.date)
+    assert len(card_png(longest)) <= 16_000
+    assert len(card_png(CARD)) <= 14_000
+
+
 def test_the_same_card_gives_the_same_bytes_even_in_another_process() -> None:
     here = card_png(CARD)
     assert card_png(CARD) == here
