@@ -64,6 +64,8 @@ COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
 """The giscus settings ``extra.comments`` must give, in the order of :class:`Comments`."""
 COMMENTS_SCRIPT = "assets/comments.js"
 """The script that loads giscus, added to ``extra_javascript`` when comments are on."""
+WATCHERS = ("native", "polling")
+"""The ``serve_watcher`` choices: ``polling`` for folders whose changes the system does not report (Docker, NFS)."""
 SOURCES = ("content", "site_data", "templates", "generator")
 """The project's folders a build may not be written over."""
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -135,6 +137,8 @@ class PluginOptions(base.Config):
 
     preview_drafts = c.Type(bool, default=True)
     """`mkdocs serve` shows draft studies, marked as drafts; a build never includes them."""
+    serve_watcher = c.Choice(WATCHERS, default="native")
+    """How `mkdocs serve` learns of a saved file: from the operating system, or by MkDocs' polling."""
     drafts = c.Deprecated(removed=True, message=DRAFTS_REMOVED)
     per_page = Bounded(50, Limit(1, whole=True))
     """Studies per page of a condition, topic or archive listing."""

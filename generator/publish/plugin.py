@@ -196,7 +196,7 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when study files, vocabularies or templates change; publish the first build, not the rebuilds."""
-        watch(server, project_root(config))
+        watch(server, project_root(config), native=self.config.serve_watcher == "native")
         # MkDocs serves only after its first build succeeded: publish that build now, and let rebuilds
         # (`mkdocs serve --clean`) go straight into MkDocs' temporary folder, which no reader relies on.
         self._publish()

@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NoReturn
@@ -17,7 +19,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, get_files
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
 
 from generator.derive.related import RelatedConfig
 from generator.publish import plugin as plugin_module
@@ -27,7 +33,7 @@ from generator.publish.config import comments_setting
 from generator.publish.keptsite import KEPT_FOLDER, KeptSite
 from generator.publish.policy import PagePolicy
 from generator.publish.search import SEARCH_SUBDIR, PageIndex, SearchIndexError
-from generator.publish.serve import BANNER_DATA, BANNER_SCRIPT, Preview, serve_log
+from generator.publish.serve import BANNER_DATA, BANNER_SCRIPT, Preview, serve_log, watch
 from generator.publish.sitefolder import Publication
 from generator.render.pages import Comments, GeneratedPage
 
@@ -419,14 +425,60 @@ def test_a_preview_of_the_published_studies_only(site_project, tmp_path) -> None
 # --- sessions and publications -------------------------------------------------------------------------------
 
 
-class _Server:
-    """Stands in for MkDocs' live-reload server: records what it is told to watch."""
+@pytest.fixture
+def live_server(tmp_path) -> Iterator[LiveReloadServer]:
+    """MkDocs' live-reload server as `mkdocs serve` hands it to plugins: made, never started."""
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    yield server
+    server.server_close()
 
-    def __init__(self) -> None:
-        self.watched: list[str] = []
 
-    def watch(self, path: str) -> None:
-        self.watched.append(path)
+def watched(observer) -> set[str]:
+    """The paths an observer watches, as they were named to it."""
+    return {emitter.watch.raw_path for emitter in observer.emitters}
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "polling"])
+def test_serve_watches_the_project_with_the_chosen_watcher_and_keeps_what_mkdocs_watched(
+    site_project, live_server, native
+) -> None:
+    root = site_project.root
+    polling = live_server.observer
+    mkdocs_own = {str(root / "content" / "pages"), str(root / "mkdocs.yml")}
+    for path in sorted(mkdocs_own):
+        live_server.watch(path)
+    watch(live_server, root, native=native)
+    ours = {str(root / name) for name in ("content", "site_data", "templates")}
+    assert watched(live_server.observer) == mkdocs_own | ours
+    if native:
+        assert isinstance(live_server.observer, Observer) and not isinstance(live_server.observer, PollingObserver)
+        assert watched(polling) == set(), "nothing is left with the observer that never starts"
+    else:
+        assert live_server.observer is polling
+
+
+def test_the_native_watcher_tells_of_changes_not_of_files_being_read(site_project, live_server) -> None:
+    """A build reads every file it watches; were reading an event, each build would start the next."""
+    root = site_project.root
+    watch(live_server, root, native=True)
+    seen: list[str] = []
+    handler = FileSystemEventHandler()
+    handler.on_any_event = lambda event: seen.append(event.event_type)  # type: ignore[method-assign]
+    study = root / "content" / "studies" / "low-dose-il2-sle.yaml"
+    live_server.observer.schedule(handler, str(study.parent), recursive=True)
+    live_server.observer.start()
+    try:
+        study.read_text(encoding="utf-8")
+        time.sleep(0.5)
+        assert seen == []
+        study.write_text(study.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while "closed" not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "modified" in seen and "closed" in seen and "opened" not in seen
+    finally:
+        live_server.observer.stop()
+        live_server.observer.join()
 
 
 def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_project, tmp_path) -> None:
@@ -436,10 +488,13 @@ def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_projec
     try:
         build(config)
         assert not site.exists(), "published only once MkDocs serves"
-        server = _Server()
-        config.plugins.on_serve(server, config=config, builder=None)
+        server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
+        try:
+            config.plugins.on_serve(server, config=config, builder=None)
+        finally:
+            server.server_close()
         assert (site / "studies.json").exists()
-        assert server.watched == [str(root / name) for name in ("content", "site_data", "templates")]
+        assert watched(server.observer) == {str(root / name) for name in ("content", "site_data", "templates")}
         rebuild = _config(root, site_dir=str(site))
         rebuild = rebuild.plugins.on_config(rebuild)
         assert rebuild.site_dir == str(site), "a rebuild goes straight into the served folder"

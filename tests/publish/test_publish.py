@@ -242,19 +242,39 @@ def _wait_for(url: str, text: str, process: subprocess.Popen) -> str:
     raise AssertionError(f"{url} never showed {text!r}")
 
 
-@pytest.mark.parametrize("mode", [[], ["--clean"]], ids=["serve", "serve --clean"])
-def test_mkdocs_serve_previews_and_reloads_without_touching_site(site_project, mode) -> None:
+@pytest.mark.parametrize(
+    ("mode", "watcher"),
+    [([], "native"), (["--clean"], "native"), (["--dirty", "--no-strict"], "native"), ([], "polling")],
+    ids=["serve", "serve --clean", "serve --dirty", "serve, polling"],
+)
+def test_mkdocs_serve_previews_and_reloads_without_touching_site(site_project, tmp_path, mode, watcher) -> None:
+    """An edit of a page (watched by MkDocs) and of a study (watched by the plugin) is served, either watcher;
+    a build reading the files it watches does not start another."""
     root = site_project.root
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("preview_drafts: true", f"serve_watcher: {watcher}"),
+        encoding="utf-8",
+    )
     port = _free_port()
     about = root / "content" / "pages" / "about.md"
+    study = root / "content" / "studies" / "low-dose-il2-sle.yaml"
     command = MKDOCS + ["serve", *mode, "-a", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(command, cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=output)
     try:
         base = f"http://127.0.0.1:{port}/rheum-evidence/"
         _wait_for(base + "about/", "About", process)
         about.write_text(about.read_text(encoding="utf-8") + "\nRELOADED-AFTER-EDIT\n", encoding="utf-8")
         _wait_for(base + "about/", "RELOADED-AFTER-EDIT", process)
+        text = study.read_text(encoding="utf-8")
+        study.write_text(text.replace("title: Low-Dose IL-2 Effective in Lupus", "title: Study edited under serve"))
+        _wait_for(base + "studies/low-dose-il2-sle/", "Study edited under serve", process)
+        time.sleep(3)  # a build that set off the next one would have done so by now
     finally:
         process.terminate()
         process.wait(timeout=60)
+    builds = log.read_text(encoding="utf-8").count("Building documentation...")
+    assert builds <= 4, f"{builds} builds for two edits"  # the first build, one per edit, and a spare
     assert not (root / "site").exists(), "a preview never publishes site/"

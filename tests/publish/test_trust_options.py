@@ -43,6 +43,8 @@ def _with_options(project: Project, options: str) -> None:
             "never includes them; remove it (`preview_drafts: false` previews the published studies only)",
         ),
         ("preview_drafts: maybe", "'preview_drafts': Expected type: <class 'bool'> but received: <class 'str'>"),
+        ("serve_watcher: inotify", "'serve_watcher': Expected one of: ('native', 'polling') but received: 'inotify'"),
+        ("serve_watcher: true", "'serve_watcher': Expected one of: ('native', 'polling') but received: True"),
         (
             "related: {weight: 1}",
             "'related': unknown option `weight`; known options: count, min_score, "
