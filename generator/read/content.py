@@ -209,21 +209,25 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
         problems.append(Problem(folder.as_posix(), 1, 1, "", "folder is missing"))
         return []
     try:
-        paths = sorted(path for path in directory.iterdir() if not path.name.startswith("."))
+        with os.scandir(directory) as listed:
+            entries = sorted((entry for entry in listed if not entry.name.startswith(".")), key=lambda e: e.name)
     except OSError as error:
         problems.append(Problem(folder.as_posix(), 1, 1, "", unreadable(error)))
         return []
-    if len(paths) > MAX_STUDY_FILES:
+    if len(entries) > MAX_STUDY_FILES:
         problems.append(Problem(folder.as_posix(), 1, 1, "", f"more than {MAX_STUDY_FILES:,} files"))
         return []
     chosen: list[Path] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        display = _display(root, path)
-        stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else None
-        if link := link_problem(root, path, CONTENT):
+    shown = folder.as_posix()
+    for entry in entries:
+        path = directory / entry.name
+        display = f"{shown}/{entry.name}"
+        stem = entry.name[: -len(suffix)] if entry.name.endswith(suffix) else None
+        # The folder itself resolves inside content/ (checked above), so only a link in it can lead out.
+        if entry.is_symlink() and (link := link_problem(root, path, CONTENT)):
             problems.append(Problem(display, 1, 1, "", link))
-        elif not path.is_file():
+        elif not entry.is_file():
             problems.append(
                 Problem(display, 1, 1, "", f"is not a file; {folder.as_posix()} holds only *{suffix} files")
             )
