@@ -228,9 +228,7 @@ def _listing(root: Path, folder: Path, suffix: str, problems: list[Problem]) -> 
         if entry.is_symlink() and (link := link_problem(root, path, CONTENT)):
             problems.append(Problem(display, 1, 1, "", link))
         elif not entry.is_file():
-            problems.append(
-                Problem(display, 1, 1, "", f"is not a file; {folder.as_posix()} holds only *{suffix} files")
-            )
+            problems.append(Problem(display, 1, 1, "", f"is not a file; {shown} holds only *{suffix} files"))
         elif stem is None:
             problems.append(Problem(display, 1, 1, "", f"file name must end in {suffix}"))
         elif not is_slug(stem):

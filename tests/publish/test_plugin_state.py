@@ -481,20 +481,16 @@ def test_the_native_watcher_tells_of_changes_not_of_files_being_read(site_projec
         live_server.observer.join()
 
 
-def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_project, tmp_path) -> None:
+def test_serve_clean_publishes_its_first_build_and_rebuilds_in_place(site_project, tmp_path, live_server) -> None:
     root, site = site_project.root, tmp_path / "served"
     config = _config(root, site_dir=str(site))
     config.plugins.on_startup(command="build", dirty=False)  # what `mkdocs serve --clean` passes
     try:
         build(config)
         assert not site.exists(), "published only once MkDocs serves"
-        server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(site))
-        try:
-            config.plugins.on_serve(server, config=config, builder=None)
-        finally:
-            server.server_close()
+        config.plugins.on_serve(live_server, config=config, builder=None)
         assert (site / "studies.json").exists()
-        assert watched(server.observer) == {str(root / name) for name in ("content", "site_data", "templates")}
+        assert watched(live_server.observer) == {str(root / name) for name in ("content", "site_data", "templates")}
         rebuild = _config(root, site_dir=str(site))
         rebuild = rebuild.plugins.on_config(rebuild)
         assert rebuild.site_dir == str(site), "a rebuild goes straight into the served folder"
