@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from generator.errors import ContentError
@@ -175,15 +175,20 @@ class RheumEvidencePlugin(BasePlugin[PluginOptions]):
                 raise PluginError(str(error)) from None
         return env
 
+    @event_priority(-100)  # the policy hashes the page's final scripts
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         """Give every page a Content-Security-Policy that allows only the theme's and the site's scripts.
 
-        A preview's pages get no policy (`mkdocs serve` injects a script) but the problem banner's script.
+        A preview's pages get no policy (`mkdocs serve` injects a script) but the problem banner's script,
+        and a rebuild leaves the pages that did not change as they are.  Runs after other plugins' handlers.
         """
         if self.search is not None:
             self.search.add("/" + page.url, output)
-        if self.session.preview is not None:
-            return self.session.preview.with_banner(output, config.site_url)
+        preview = self.session.preview
+        if preview is not None:
+            return preview.output(
+                page.file.src_uri, page.file.abs_dest_path, preview.with_banner(output, config.site_url)
+            )
         return self.policy.page(output, page) if self.policy else output
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:

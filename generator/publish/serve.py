@@ -16,9 +16,11 @@ live reload reloads the page after each build anyway.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,25 @@ serve_log = logging.getLogger("rheum_evidence.serve")
 if not serve_log.handlers:
     serve_log.addHandler(logging.StreamHandler())
     serve_log.propagate = False
+
+
+class _LeftAsTheyWere(logging.Filter):
+    """Drops MkDocs' notice of each page a preview's rebuild left as the last build wrote it.
+
+    MkDocs writes no page whose output is empty, and logs that it skipped it; the preview asks for exactly
+    that (:meth:`Preview.output`), so its notices, and only they, are not news.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notices: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.notices or record.getMessage() not in self.notices
+
+
+_LEFT = _LeftAsTheyWere()
+logging.getLogger("mkdocs.commands.build").addFilter(_LEFT)
 
 
 class _Memory:
@@ -96,10 +117,13 @@ class Preview:
     """The last build, hidden from MkDocs' clean step of a rebuild that is not ``--dirty``."""
     indexing: threading.Thread | None = None
     """The last build's search index being written, while the build is served already."""
+    written: dict[str, bytes] = field(default_factory=dict)
+    """A digest of each page's HTML as the site folder holds it, by its source path."""
 
     def start(self) -> None:
-        """Begin another build: its problems are yet to be found."""
+        """Begin another build: its problems are yet to be found, and it has left no page as it was."""
         self.problems = ()
+        _LEFT.notices = set()
 
     def caches(self) -> tuple[RenderCache, StudyCache]:
         """The page and study caches, for :func:`~generator.pipeline.generate`."""
@@ -135,6 +159,22 @@ class Preview:
         tag = f'<script src="{path}" defer></script>'
         head, found, tail = output.rpartition("</body>")
         return f"{head}{tag}{found}{tail}" if found else output + tag
+
+    def output(self, src_uri: str, dest_path: str, output: str) -> str:
+        """What MkDocs should write of a page: nothing if the site folder holds this very HTML already.
+
+        Only a rebuild that put the last build back (:meth:`before_clean`) holds it; the page is then
+        dated now, so that deleting what the rebuild did not write keeps it.  Writing thousands of pages
+        that did not change is much of such a rebuild.
+        """
+        digest = hashlib.blake2b(output.encode("utf-8", "xmlcharrefreplace"), digest_size=16).digest()
+        unchanged = self.kept is not None and self.written.get(src_uri) == digest and os.path.isfile(dest_path)
+        self.written[src_uri] = digest
+        if not unchanged:
+            return output
+        os.utime(dest_path)
+        _LEFT.notices.add(f"Page skipped: '{src_uri}'. Generated empty output.")
+        return ""
 
     def changed(self, path: str, content: str | bytes) -> bool:
         """Whether MkDocs must build ``path`` again: always, unless the site folder holds it as last built.
@@ -186,6 +226,7 @@ class Preview:
         Which files it wrote is not known, so the next build writes every file again.
         """
         self.previous = {}
+        self.written = {}
         if self.kept is not None:
             kept, self.kept = self.kept, None
             kept.restore()

@@ -196,6 +196,24 @@ def test_a_rebuild_overwrites_the_last_build_in_place_and_ends_as_a_clean_build(
     assert index[0] == index[1], "a whole new search index, without the last one's fragments"
 
 
+def test_a_rebuild_writes_only_the_pages_whose_html_changed_and_keeps_the_others(
+    site_project, il2, tmp_path, caplog
+) -> None:
+    root, site = site_project.root, tmp_path / "preview"
+    other = site / "studies" / "aav-mortality-usa" / "index.html"
+    config = _preview(root, site)
+    try:
+        other.write_text("LEFT-AS-IT-WAS", encoding="utf-8")
+        _edit(il2, *DISCLOSURE)
+        with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+            build(_config(root, site_dir=str(site), strict=False))
+    finally:
+        config.plugins.on_shutdown()
+    assert other.read_text(encoding="utf-8") == "LEFT-AS-IT-WAS", "not written again, and not deleted as unwritten"
+    assert "The writer has no conflicts" in (site / "studies" / "low-dose-il2-sle" / "index.html").read_text()
+    assert not [record for record in caplog.records if "skipped" in record.getMessage()], "no notice per page"
+
+
 def test_links_left_in_a_preview_folder_are_removed_and_never_followed(site_project, tmp_path) -> None:
     outside = tmp_path / "outside"
     (outside / "sub").mkdir(parents=True)
@@ -569,6 +587,31 @@ def test_a_preview_tells_changed_pages_and_files() -> None:
     assert preview.changed("a.json", b"[]")
     assert preview.changed("c.md", "text")
     assert Preview(dirty=False, previous={"a.md": "text"}).changed("a.md", "text"), "without --dirty all is built"
+
+
+def test_a_preview_leaves_a_page_unwritten_only_when_the_site_folder_holds_the_same_html(tmp_path, caplog) -> None:
+    page = tmp_path / "index.html"
+    page.write_text("<p>old</p>", encoding="utf-8")
+    preview = Preview()
+    preview.start()
+    assert preview.output("a.md", str(page), "<p>old</p>") == "<p>old</p>", "a first build writes every page"
+    assert preview.output("a.md", str(page), "<p>old</p>") == "<p>old</p>", "a build that did not keep the folder too"
+    preview.kept = KeptSite(tmp_path)
+    assert preview.output("a.md", str(page), "<p>new</p>") == "<p>new</p>"
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    assert preview.output("a.md", str(page), "<p>new</p>") == ""
+    assert page.stat().st_mtime > 1_000_000_000, "dated now, so that the rebuild keeps it"
+    assert preview.output("b.md", str(tmp_path / "gone.html"), "<p>new</p>") == "<p>new</p>"
+    assert preview.output("b.md", str(tmp_path / "gone.html"), "<p>new</p>") == "<p>new</p>", "not in the folder"
+    mkdocs_log = logging.getLogger("mkdocs.commands.build")
+    with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+        mkdocs_log.info("Page skipped: '%s'. Generated empty output.", "a.md")
+        mkdocs_log.info("Page skipped: '%s'. Generated empty output.", "b.md")
+    assert [record.getMessage() for record in caplog.records] == ["Page skipped: 'b.md'. Generated empty output."]
+    preview.kept = None  # nothing hidden to put back
+    preview.build_failed()
+    preview.kept = KeptSite(tmp_path)
+    assert preview.output("a.md", str(page), "<p>new</p>") == "<p>new</p>", "after a failure every page is written"
 
 
 def test_a_preview_without_a_good_build_has_nothing_to_keep_serving(serve_messages) -> None:
