@@ -19,7 +19,7 @@ from generator.read.pages import page_markdown
 from generator.read.vocabulary import DESIGNS
 from generator.render.cards import CardStore
 from generator.render.handwritten import page_html
-from generator.render.memo import RenderCache
+from generator.render.memo import Memo, RenderCache
 from generator.render.pages import GeneratedPage, SiteOptions, build_files, build_pages
 from generator.render.parallel import map_in_processes
 from generator.render.templates import TEMPLATES_DIR
@@ -51,14 +51,14 @@ def generate(
 
     Raises :class:`~generator.errors.ContentError` when the content breaks
     the contract; nothing is generated then.  ``render_cache`` lets repeated
-    builds (``mkdocs serve``) reuse pages, feeds and each study's open data whose inputs did not change,
+    builds (``mkdocs serve``) reuse related lists, pages, feeds and each study's open data whose inputs did not change,
     ``study_cache`` study files that did not change, and ``card_store``
     social cards drawn before.
     """
     with collector_paused():
         content = load_content(root, cache=study_cache, spread=map_in_processes)
         named = content_treatments(content)
-        lists = related_lists(content, related, drafts=options.drafts, named=named)
+        lists = related_lists(content, related, drafts=options.drafts, named=named, memo=Memo(render_cache))
         pages = build_pages(content, options, lists, render_cache, named=named)
         written = written_pages(content, {page.src for page in pages})
         files = build_files(content, options, lists, card_store, named=named, cache=render_cache)
@@ -78,10 +78,15 @@ def related_lists(
     *,
     drafts: bool = False,
     named: Mapping[str, Treatments] | None = None,
+    memo: Memo | None = None,
 ) -> dict[str, tuple[RelatedItem, ...]]:
-    """ "More like this" for every study readers see (drafts take part only in a drafts preview)."""
-    records = content.visible(drafts=drafts)
-    return compute_related(related_inputs(content, records, named=named), condition_terms(content), config)
+    """ "More like this" for every study readers see (drafts take part only in a drafts preview).
+
+    ``memo`` keeps the lists of a preview's last build for a rebuild whose studies gave the same inputs.
+    """
+    inputs = related_inputs(content, content.visible(drafts=drafts), named=named)
+    terms = condition_terms(content)
+    return (memo or Memo()).get(["related", inputs, terms, config], lambda: compute_related(inputs, terms, config))
 
 
 def related_inputs(

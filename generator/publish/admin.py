@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.read.content import Content
-from generator.render.cms import CmsSettings, cms_config, config_yaml
+from generator.render.cms import CmsSettings, config_file
 
 __all__ = [
     "ADMIN_DIR",
@@ -226,7 +226,7 @@ def admin_files(
     """
     files = dict(vendor_files(root).files)
     files["index.html"] = index_html(settings, local_token=local_token).encode("utf-8")
-    files["config.yml"] = config_yaml(cms_config(conditions, authors, settings)).encode("utf-8")
+    files["config.yml"] = config_file(conditions, authors, settings).encode("utf-8")
     if local_token is not None:
         files["local-folder.js"] = (Path(__file__).parent / "local-folder.js").read_bytes()
     return files

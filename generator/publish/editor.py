@@ -10,7 +10,7 @@ from generator.errors import ContentError, printable
 from generator.publish.admin import AdminError, cms_settings
 from generator.publish.studio import _mkdocs_extra, serve
 from generator.read.content import load_content
-from generator.render.cms import cms_config, config_yaml
+from generator.render.cms import config_file
 
 __all__ = ["add_commands"]
 
@@ -45,7 +45,7 @@ def _cms_config(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     conditions = {key: condition.name for key, condition in content.conditions.items()}
     authors = {key: author.name for key, author in content.authors.items()}
-    text = config_yaml(cms_config(conditions, authors, settings))
+    text = config_file(conditions, authors, settings)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         _say(f"wrote {args.out.as_posix()}")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from generator.derive.related import ConditionTerms, RelatedInput
+from generator import pipeline
+from generator.derive.related import ConditionTerms, RelatedConfig, RelatedInput
 from generator.pipeline import condition_terms, related_inputs, related_lists
 from generator.read.content import load_content
+from generator.render.memo import Memo, RenderCache
 
 from ..conftest import MINIMAL_STUDY, Project
 
@@ -83,6 +85,26 @@ def test_drafts_take_part_only_in_a_drafts_preview(project: Project) -> None:
     assert sorted(related_lists(content)) == ["registry", "trial"]
     assert sorted(related_lists(content, drafts=True)) == ["draft-one", "registry", "trial"]
     assert [item.slug for item in related_lists(content)["trial"]][0] == "registry"  # the pin
+
+
+def test_a_rebuild_reuses_the_lists_only_while_every_input_and_setting_is_the_same(
+    project: Project, monkeypatch
+) -> None:
+    calls: list[int] = []
+    real = pipeline.compute_related
+    monkeypatch.setattr(pipeline, "compute_related", lambda *args: calls.append(1) or real(*args))
+    memo = Memo(RenderCache())
+    first = related_lists(load_content(_project(project).root), memo=memo)
+    project.study("registry", REGISTRY)  # saved again, unchanged
+    assert related_lists(load_content(project.root), memo=memo) == first and len(calls) == 1
+    assert related_lists(load_content(project.root), memo=Memo()) == first and len(calls) == 2, "no cache, no reuse"
+    project.study("registry", REGISTRY.replace("title: A national registry", "title: A Danish registry"))
+    related_lists(load_content(project.root), memo=memo)
+    assert len(calls) == 3, "a title is an input"
+    related_lists(load_content(project.root), RelatedConfig(count=1), memo=memo)
+    assert len(calls) == 4, "so are the settings"
+    related_lists(load_content(project.root), drafts=True, memo=memo)
+    assert len(calls) == 5, "and which studies take part"
 
 
 def test_the_condition_vocabulary_becomes_each_condition_s_short_name_and_names(project: Project) -> None:

@@ -14,7 +14,7 @@ import yaml
 
 from generator.read.content import load_content
 from generator.read.model import Study
-from generator.render.cms import CmsConfigError, CmsSettings, _Builder, cms_config, config_yaml
+from generator.render.cms import CmsConfigError, CmsSettings, _Builder, cms_config, config_file, config_yaml
 
 from ..conftest import ROOT
 
@@ -160,6 +160,16 @@ def test_the_config_is_valid_for_sveltia(config) -> None:
 def test_backend_from_the_settings(vocabulary) -> None:
     configured = cms_config(*vocabulary, CmsSettings(repo="octo/rheum", branch="live"))["backend"]
     assert configured == {"name": "github", "repo": "octo/rheum", "branch": "live", "auth_methods": ["token"]}
+
+
+def test_the_config_file_is_the_config_written_out_for_exactly_these_choices(vocabulary) -> None:
+    conditions, authors = vocabulary
+    settings = CmsSettings(repo="octo/rheum", branch="live")
+    assert config_file(conditions, authors, settings) == config_yaml(cms_config(conditions, authors, settings))
+    renamed = {**conditions, "ra": "Rheumatoid arthritis (adult)"}
+    assert "Rheumatoid arthritis (adult)" in config_file(renamed, authors, settings), "kept files are never stale"
+    assert "branch: main" in config_file(conditions, authors, CmsSettings(repo="octo/rheum"))
+    assert config_file(conditions, authors, settings) == config_yaml(cms_config(conditions, authors, settings))
 
 
 def test_a_field_the_generator_cannot_map_is_an_error() -> None:
