@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.publish.cardcache import CARD_CACHE
 from generator.publish.search import EXCLUDE_SELECTOR, LANGUAGE, SEARCH_SUBDIR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,9 +81,14 @@ def make_project(parent: Path, studies: int) -> Path:
     return root
 
 
-def mkdocs_build(root: Path) -> Run:
-    """``mkdocs build`` of the project in ``root`` from scratch (no previous site)."""
+def mkdocs_build(root: Path, *, keep_cards: bool = False) -> Run:
+    """``mkdocs build`` of the project in ``root`` from scratch: no previous site, no social cards drawn before.
+
+    With ``keep_cards``, the cards the last build drew stay, as the site workflow's cache keeps them in CI.
+    """
     shutil.rmtree(root / "site", ignore_errors=True)
+    if not keep_cards:
+        shutil.rmtree(root / CARD_CACHE, ignore_errors=True)
     return checked(run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], root), f"mkdocs build in {root}")
 
 
