@@ -40,7 +40,7 @@ COMPARED = 2_000  # the issue's targets against bare MkDocs + Material and Hugo 
 BEST_OF_TWO = 2_000  # a full run builds up to this size twice and keeps the faster (small builds are noisy)
 BUILDERS = {
     "build": "our mkdocs build",
-    "build-warm": "our mkdocs build with the cards of the last",
+    "build-warm": "our mkdocs build again, keeping the cards it drew",
     "plain": "bare MkDocs + Material build",
     "hugo": "Hugo build",
 }
