@@ -15,6 +15,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.errors import Problem
 from generator.publish.build import Build
+from generator.publish.keptsite import holds_file
 from generator.read.confine import PAGES
 
 __all__ = ["HeldFile", "HtmlPage", "add_files", "add_generated", "date_pages", "docs_problems", "html_pages"]
@@ -54,7 +55,8 @@ class HeldFile(File):
         Such a file is left as it is and only dated now, so that a preview's rebuild, which deletes
         what it did not write (:mod:`~generator.publish.keptsite`), keeps it.
         """
-        if self.modified or not os.path.isfile(self.abs_dest_path):
+        held = holds_file(self.abs_dest_path)  # first, so that a link there is gone before the file is written
+        if self.modified or not held:
             super().copy_file(dirty=False)
         elif not dirty:  # a --dirty build deletes nothing
             os.utime(self.abs_dest_path)

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.publish.search import SEARCH_SUBDIR
 
-__all__ = ["KEPT_FOLDER", "KeptSite"]
+__all__ = ["KEPT_FOLDER", "KeptSite", "holds_file"]
 
 KEPT_FOLDER = ".rheum-evidence-last-build"
 """Where a rebuild hides the last build from MkDocs' clean step: a hidden folder, which MkDocs does not remove."""
@@ -91,3 +92,18 @@ class KeptSite:
                     os.unlink(path)  # a link itself, never what it points to
             if folder != str(self.site_dir) and not os.listdir(folder):
                 os.rmdir(folder)
+
+
+def holds_file(path: str) -> bool:
+    """Whether the site folder holds a regular file at ``path``, to be overwritten or kept in place.
+
+    A link there was never written by a build: it is removed, so that nothing writes or dates through it.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(mode):
+        os.unlink(path)
+        return False
+    return stat.S_ISREG(mode)

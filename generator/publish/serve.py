@@ -33,7 +33,7 @@ from watchdog.observers import Observer
 
 from generator.errors import ContentError, Problem
 from generator.publish.build import Build
-from generator.publish.keptsite import KeptSite
+from generator.publish.keptsite import KeptSite, holds_file
 from generator.publish.problems import problem_count
 from generator.publish.search import SEARCH_SUBDIR, PageIndex, SearchIndexError
 from generator.read.content import StudyCache
@@ -168,7 +168,8 @@ class Preview:
         that did not change is much of such a rebuild.
         """
         digest = hashlib.blake2b(output.encode("utf-8", "xmlcharrefreplace"), digest_size=16).digest()
-        unchanged = self.kept is not None and self.written.get(src_uri) == digest and os.path.isfile(dest_path)
+        held = holds_file(dest_path)  # first, so that a link there is gone before MkDocs writes the page
+        unchanged = held and self.kept is not None and self.written.get(src_uri) == digest
         self.written[src_uri] = digest
         if not unchanged:
             return output

@@ -235,6 +235,39 @@ def test_links_left_in_a_preview_folder_are_removed_and_never_followed(site_proj
 
 
 @pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
+def test_a_link_put_in_place_of_a_page_or_a_file_is_never_written_or_dated_through(
+    site_project, il2, tmp_path, dirty
+) -> None:
+    root, site = site_project.root, tmp_path / "preview"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    config = _preview(root, site, dirty=dirty)
+    try:
+        links = (
+            "studies/low-dose-il2-sle/index.html",  # the edited page
+            "studies/aav-mortality-usa/index.html",  # a page the edit leaves as it was
+            "studies.json",  # a data file the edit changes
+            "studies/aav-mortality-usa/card.png",  # one it does not
+        )
+        for number, path in enumerate(links):
+            target = outside / f"precious-{number}.txt"
+            target.write_text("keep me", encoding="utf-8")
+            os.utime(target, (1_000_000_000, 1_000_000_000))
+            (site / path).unlink()
+            (site / path).symlink_to(target)
+        _edit(il2, *DISCLOSURE)
+        build(_config(root, site_dir=str(site), strict=False), dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
+    for target in sorted(outside.iterdir()):
+        assert target.read_text(encoding="utf-8") == "keep me" and target.stat().st_mtime == 1_000_000_000, target
+    written = [path for path in links if (site / path).is_file() and not (site / path).is_symlink()]
+    assert "The writer has no conflicts" in (site / "studies" / "low-dose-il2-sle" / "index.html").read_text()
+    # A --dirty rebuild neither renders the unchanged page nor looks at its path; it copies every data file.
+    assert written == [path for path in links if not dirty or path != "studies/aav-mortality-usa/index.html"]
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve --dirty"])
 def test_after_a_rebuild_that_failed_before_writing_the_next_one_writes_the_edit(
     site_project, il2, tmp_path, monkeypatch, dirty
 ) -> None:
